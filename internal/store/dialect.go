@@ -1,0 +1,130 @@
+package store
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/pressly/goose/v3"
+)
+
+// dialect holds every difference between the engines Quire runs on. Queries
+// elsewhere are written once, with ? placeholders.
+type dialect interface {
+	name() string
+	gooseDialect() goose.Dialect
+	rebind(q string) string
+	tableExistsQuery() string
+	isUniqueViolation(err error) bool
+	// searchJoin returns a join clause and condition restricting posts (alias p)
+	// to those matching the user's search text, with its arguments.
+	searchMatch(text string) (join, cond string, args []any, ok bool)
+	searchOrder() string
+}
+
+type sqliteDialect struct{}
+
+func (sqliteDialect) name() string                { return "sqlite" }
+func (sqliteDialect) gooseDialect() goose.Dialect { return goose.DialectSQLite3 }
+func (sqliteDialect) rebind(q string) string      { return q }
+func (sqliteDialect) tableExistsQuery() string {
+	return "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
+}
+func (sqliteDialect) isUniqueViolation(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+func (sqliteDialect) searchMatch(text string) (string, string, []any, bool) {
+	q := FTS5Query(text)
+	if q == "" {
+		return "", "", nil, false
+	}
+	return "JOIN posts_fts ON posts_fts.rowid = p.id", "posts_fts MATCH ?", []any{q}, true
+}
+
+func (sqliteDialect) searchOrder() string { return "posts_fts.rank, p.published_at DESC" }
+
+// rebindDollar turns ? placeholders into $1, $2… for PostgreSQL. Queries in
+// this package never hold a literal question mark.
+func rebindDollar(q string) string {
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// SearchTerms splits what a reader typed into words and "quoted phrases".
+// An unmatched quote runs to the end of the text. Nothing typed can make a
+// query fail.
+func SearchTerms(text string) (words, phrases []string) {
+	inQuote := false
+	var cur strings.Builder
+	flush := func() {
+		s := strings.Join(strings.FieldsFunc(cur.String(), notWordRune), " ")
+		if s != "" {
+			if inQuote && strings.Contains(s, " ") {
+				phrases = append(phrases, s)
+			} else {
+				words = append(words, strings.Fields(s)...)
+			}
+		}
+		cur.Reset()
+	}
+	for _, r := range text {
+		if r == '"' || r == '“' || r == '”' {
+			flush()
+			inQuote = !inQuote
+			continue
+		}
+		if !inQuote && (r == ' ' || r == '\t' || r == '\n') {
+			flush()
+			continue
+		}
+		cur.WriteRune(r)
+	}
+	flush()
+	if len(words) > 20 {
+		words = words[:20]
+	}
+	if len(phrases) > 5 {
+		phrases = phrases[:5]
+	}
+	return words, phrases
+}
+
+func notWordRune(r rune) bool {
+	return !(r == '\'' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127 && !strings.ContainsRune("“”‘’«»…—–", r))
+}
+
+// FTS5Query turns reader input into a safe FTS5 query: every word must
+// match (prefix for the last one is not used), phrases match in order.
+func FTS5Query(text string) string {
+	words, phrases := SearchTerms(text)
+	parts := make([]string, 0, len(words)+len(phrases))
+	quote := func(s string) string {
+		s = strings.NewReplacer("'", " ", "-", " ").Replace(s)
+		s = strings.Join(strings.Fields(s), " ")
+		if s == "" {
+			return ""
+		}
+		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
+	for _, p := range phrases {
+		if q := quote(p); q != "" {
+			parts = append(parts, q)
+		}
+	}
+	for _, w := range words {
+		if q := quote(w); q != "" {
+			parts = append(parts, q)
+		}
+	}
+	return strings.Join(parts, " AND ")
+}

@@ -1,0 +1,220 @@
+// Package store keeps Quire's data in SQLite (and, later, PostgreSQL) through
+// database/sql. Every method takes a context first; multi-step writes run in
+// one transaction; differences between engines live in dialect.go.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/quirehq/quire/internal/blog"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// ErrSchemaTooNew means the database was migrated by a newer Quire.
+var ErrSchemaTooNew = errors.New("store: the database was created by a newer version of Quire; upgrade Quire to use it")
+
+// Store is Quire's database.
+type Store struct {
+	db *sql.DB
+	d  dialect
+	// Path is the SQLite file, for engines that have one.
+	Path string
+}
+
+// OpenSQLite opens (creating when missing) the SQLite database at path, with
+// WAL, a busy timeout, foreign keys, and write transactions that take the
+// lock when they begin.
+func OpenSQLite(ctx context.Context, path string) (*Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("store: create data directory: %w", err)
+		}
+	}
+	db, err := sql.Open("sqlite", SQLiteDSN(path))
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	// Check the file is writable now, with one clear error, rather than on
+	// the first post.
+	if _, err := db.ExecContext(ctx, "PRAGMA user_version = 0"); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: %s is not writable: %w", path, err)
+	}
+	return &Store{db: db, d: sqliteDialect{}, Path: path}, nil
+}
+
+// SQLiteDSN is the connection string Quire uses for a SQLite file.
+func SQLiteDSN(path string) string {
+	return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+}
+
+// DB returns the underlying pool, for the job queue and tests.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Engine names the database engine: "sqlite" or "postgres".
+func (s *Store) Engine() string { return s.d.name() }
+
+// Close closes the pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.db.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) provider() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+s.d.name())
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	p, err := goose.NewProvider(s.d.gooseDialect(), s.db, sub)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	return p, nil
+}
+
+// Migrate applies pending migrations and returns how many ran. It refuses a
+// database whose schema is newer than this binary knows.
+func (s *Store) Migrate(ctx context.Context) (int, error) {
+	p, err := s.provider()
+	if err != nil {
+		return 0, err
+	}
+	if err := s.checkVersion(ctx, p); err != nil {
+		return 0, err
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("store: migrate: %w", err)
+	}
+	return len(res), nil
+}
+
+// NeedsMigration reports whether migrations are pending.
+func (s *Store) NeedsMigration(ctx context.Context) (bool, error) {
+	p, err := s.provider()
+	if err != nil {
+		return false, err
+	}
+	if err := s.checkVersion(ctx, p); err != nil {
+		return false, err
+	}
+	return p.HasPending(ctx)
+}
+
+func (s *Store) checkVersion(ctx context.Context, p *goose.Provider) error {
+	srcs := p.ListSources()
+	if len(srcs) == 0 {
+		return nil
+	}
+	known := srcs[len(srcs)-1].Version
+	var exists int
+	_ = s.db.QueryRowContext(ctx, s.d.tableExistsQuery(), "goose_db_version").Scan(&exists)
+	if exists == 0 {
+		return nil
+	}
+	cur, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("store: read schema version: %w", err)
+	}
+	if cur > known {
+		return fmt.Errorf("%w (schema %d, this binary knows %d)", ErrSchemaTooNew, cur, known)
+	}
+	return nil
+}
+
+// tx runs fn in one transaction, committing when it returns nil.
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	t, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(t); err != nil {
+		_ = t.Rollback()
+		return err
+	}
+	if err := t.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// queryer is what reads need from *sql.DB and *sql.Tx alike.
+type queryer interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+}
+
+// q rewrites a query written with ? placeholders for the engine.
+func (s *Store) q(query string) string { return s.d.rebind(query) }
+
+// bump advances the content version inside a write transaction, so every
+// instance and every command sees the change on its next request.
+func (s *Store) bump(ctx context.Context, t queryer) error {
+	if _, err := t.ExecContext(ctx, "UPDATE site_state SET version = version + 1 WHERE id = 1"); err != nil {
+		return fmt.Errorf("store: bump content version: %w", err)
+	}
+	return nil
+}
+
+// ContentVersion returns a number that changes whenever content or settings
+// change. Reading it is cheap enough to do on every request.
+func (s *Store) ContentVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := s.db.QueryRowContext(ctx, "SELECT version FROM site_state WHERE id = 1").Scan(&v); err != nil {
+		return 0, fmt.Errorf("store: content version: %w", err)
+	}
+	return v, nil
+}
+
+// BumpContentVersion marks content as changed outside a store write (a theme
+// reload, say).
+func (s *Store) BumpContentVersion(ctx context.Context) error { return s.bump(ctx, s.db) }
+
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: %s: %w", what, blog.ErrNotFound)
+	}
+	return fmt.Errorf("store: %s: %w", what, err)
+}
+
+func unix(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+func fromUnix(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(n, 0).UTC()
+}
