@@ -60,6 +60,9 @@ func Defaults() Settings {
 type Overrides struct {
 	BaseURL  string
 	MailFrom string
+	// DefaultBaseURL is used when neither a flag nor the admin set one
+	// (http:// and the listening address, say).
+	DefaultBaseURL string
 }
 
 // Validate checks stored values as the settings form would and reports
@@ -170,6 +173,9 @@ func (s *Site) Current(ctx context.Context) (*Settings, int64, error) {
 		return nil, 0, err
 	}
 	set := Defaults()
+	if s.overrides.DefaultBaseURL != "" {
+		set.BaseURL = strings.TrimRight(s.overrides.DefaultBaseURL, "/")
+	}
 	apply(&set, stored)
 	if s.overrides.BaseURL != "" {
 		set.BaseURL = strings.TrimRight(s.overrides.BaseURL, "/")

@@ -1,0 +1,27 @@
+# Quire's tasks. `make test` is what CI runs (.ci/run); it installs what the
+# tests need when it is missing (Chromium, via apt-get when running as root).
+
+GO ?= go
+export GOFLAGS := -buildvcs=false
+
+.PHONY: test deps vet build bench run
+
+test: deps vet
+	$(GO) test -count=1 -timeout 20m ./...
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
+	$(GO) vet ./...
+
+deps:
+	@scripts/deps.sh
+
+build:
+	$(GO) build -o bin/quire ./cmd/quire
+
+run:
+	$(GO) run ./cmd/quire serve --demo
+
+bench: build
+	@scripts/deps.sh bench
+	@scripts/bench.sh

@@ -1,0 +1,81 @@
+// Command quire runs a Quire site and manages it from the command line.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/quirehq/quire/internal/config"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// exitCode prints err and maps it to Quire's exit status: 0 done, 2 a usage
+// or configuration error, 1 anything else.
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil || errors.Is(err, flag.ErrHelp):
+		return 0
+	case config.IsUsage(err):
+		fmt.Fprintln(stderr, "quire:", err)
+		return 2
+	default:
+		fmt.Fprintln(stderr, "quire:", err)
+		return 1
+	}
+}
+
+const usage = `Quire runs a blog, its reader discussion and its newsletter.
+
+Usage:
+  quire serve [flags]          run the site (SQLite in ./quire-data by default)
+  quire migrate [flags]        apply pending database migrations
+  quire user add [flags]       add a user who can log in to /admin/
+  quire post publish PATH...   publish Markdown files with front matter
+
+Run "quire COMMAND --help" for a command's flags. Every flag --x-y can also
+be set with the environment variable QUIRE_X_Y; a flag wins over it.
+`
+
+// run is Quire's whole program: main only supplies the outside world.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return config.Usagef("say which command to run, for example: quire serve")
+	}
+	switch args[0] {
+	case "-h", "--help", "-help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "serve":
+		return cmdServe(ctx, args[1:], getenv, stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, args[1:], getenv, stdout)
+	case "user":
+		return cmdUser(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "post":
+		return cmdPost(ctx, args[1:], getenv, stdout, stderr)
+	default:
+		return config.Usagef("unknown command %q; the commands are serve, migrate, user and post (see quire --help)", args[0])
+	}
+}
+
+// parseFlags parses a subcommand's flags, printing its help to stdout.
+func parseFlags(fs *flag.FlagSet, args []string, getenv func(string) string, stdout io.Writer, synopsis string) error {
+	err := config.Parse(fs, args, getenv)
+	if errors.Is(err, flag.ErrHelp) {
+		config.Usage(stdout, fs, synopsis)
+	}
+	return err
+}

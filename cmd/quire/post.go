@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/config"
+	"github.com/quirehq/quire/internal/jobs"
+	"github.com/quirehq/quire/internal/publish"
+	"github.com/quirehq/quire/internal/site"
+)
+
+func cmdPost(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	const synopsis = "Usage: quire post publish [--author EMAIL] PATH...\n\n" +
+		"Publishes Markdown files with YAML front matter (a folder is read recursively, all or nothing).\n" +
+		"Publishing a file again updates its post."
+	if len(args) == 0 || args[0] != "publish" {
+		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
+			fmt.Fprintln(stdout, synopsis)
+			return nil
+		}
+		return config.Usagef("say what to do with posts: quire post publish PATH...")
+	}
+	fs := flag.NewFlagSet("post publish", flag.ContinueOnError)
+	var db dbFlags
+	db.register(fs)
+	author := fs.String("author", "", "email `address` of the author of new posts (default: the site's owner)")
+	if err := parseFlags(fs, args[1:], getenv, stdout, synopsis); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return config.Usagef("name at least one Markdown file or folder to publish")
+	}
+	st, err := db.open(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	authorID, err := pickAuthor(ctx, st, *author)
+	if err != nil {
+		return err
+	}
+	set, _, err := site.New(st, site.Overrides{BaseURL: getenv("QUIRE_BASE_URL")}).Current(ctx)
+	if err != nil {
+		return err
+	}
+	queue, err := jobs.New(jobs.Config{Store: st})
+	if err != nil {
+		return err
+	}
+	results, err := publish.Files(ctx, publish.Options{
+		Store: st, Settings: set, Jobs: queue, AuthorID: authorID,
+		Warn: func(msg string) { fmt.Fprintln(stderr, "warning:", msg) },
+	}, fs.Args())
+	if err != nil {
+		var fe *publish.FileError
+		if errors.As(err, &fe) {
+			return config.Usagef("%v", err)
+		}
+		return err
+	}
+	for _, r := range results {
+		fmt.Fprintf(stdout, "%-9s %s  %s\n", r.Action, r.Path, r.URL)
+	}
+	return nil
+}
+
+// pickAuthor returns the user named by email, else the first owner, else
+// no author (0).
+func pickAuthor(ctx context.Context, st interface {
+	UserByEmail(context.Context, string) (*blog.User, error)
+	Users(context.Context) ([]blog.User, error)
+}, email string) (int64, error) {
+	if email != "" {
+		u, err := st.UserByEmail(ctx, email)
+		if errors.Is(err, blog.ErrNotFound) {
+			return 0, config.Usagef("--author: no user has the email address %s", email)
+		}
+		if err != nil {
+			return 0, err
+		}
+		return u.ID, nil
+	}
+	users, err := st.Users(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, u := range users {
+		if u.Role == blog.RoleOwner {
+			return u.ID, nil
+		}
+	}
+	if len(users) > 0 {
+		return users[0].ID, nil
+	}
+	return 0, nil
+}

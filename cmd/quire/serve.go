@@ -1,0 +1,209 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/quirehq/quire/internal/admin"
+	"github.com/quirehq/quire/internal/clientip"
+	"github.com/quirehq/quire/internal/config"
+	"github.com/quirehq/quire/internal/demo"
+	"github.com/quirehq/quire/internal/jobs"
+	"github.com/quirehq/quire/internal/mail"
+	"github.com/quirehq/quire/internal/server"
+	"github.com/quirehq/quire/internal/site"
+	"github.com/quirehq/quire/internal/store"
+	"github.com/quirehq/quire/internal/theme"
+	"github.com/quirehq/quire/internal/web"
+)
+
+// serveConfig is everything quire serve can be told.
+type serveConfig struct {
+	db             dbFlags
+	addr           string
+	baseURL        string
+	logLevel       string
+	theme          string
+	smtpURL        string
+	mailFrom       string
+	metricsAddr    string
+	trustedProxies string
+	demo           bool
+	demoPosts      int
+}
+
+func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var c serveConfig
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	c.db.register(fs)
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on")
+	fs.StringVar(&c.baseURL, "base-url", "", "public `URL` of the site, e.g. https://example.com (default: the admin setting, else http://ADDR)")
+	fs.StringVar(&c.logLevel, "log-level", "info", "log `level`: debug, info, warn or error")
+	fs.StringVar(&c.theme, "theme", "", "`directory` whose templates and static files override the default theme's")
+	fs.StringVar(&c.smtpURL, "smtp-url", "", "send mail through this `server`: smtp://user:pass@host:587 (STARTTLS) or smtps://… (TLS); without it mail goes to the admin's Outbox")
+	fs.StringVar(&c.mailFrom, "mail-from", "", "`address` mail is sent from (default: the admin setting)")
+	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve Prometheus /metrics on this `host:port` only")
+	fs.StringVar(&c.trustedProxies, "trusted-proxies", "", "comma-separated `IPs or CIDRs` of proxies whose X-Forwarded-For is believed")
+	fs.BoolVar(&c.demo, "demo", false, "fill an empty site with sample posts, a page, tags, categories and an image")
+	fs.IntVar(&c.demoPosts, "demo-posts", 0, "with --demo, also generate this many extra `posts` (for benchmarks)")
+	if err := parseFlags(fs, args, getenv, stdout, "Usage: quire serve [flags]\n\nRuns the site."); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return config.Usagef("serve takes no arguments, got %q", fs.Arg(0))
+	}
+
+	// Check every setting before touching anything.
+	level, err := parseLevel(c.logLevel)
+	if err != nil {
+		return err
+	}
+	if _, _, err := net.SplitHostPort(c.addr); err != nil {
+		return config.Usagef("--addr %q must be host:port, like 127.0.0.1:8080", c.addr)
+	}
+	if c.baseURL != "" {
+		if c.baseURL, err = site.NormalizeBaseURL(c.baseURL); err != nil {
+			return config.Usagef("--base-url: %v", err)
+		}
+	}
+	var smtpCfg mail.SMTPConfig
+	if c.smtpURL != "" {
+		if smtpCfg, err = mail.ParseSMTPURL(c.smtpURL); err != nil {
+			return config.Usagef("--smtp-url: %v", err)
+		}
+	}
+	if c.mailFrom != "" && !strings.Contains(c.mailFrom, "@") {
+		return config.Usagef("--mail-from %q is not an email address", c.mailFrom)
+	}
+	if c.metricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.metricsAddr); err != nil {
+			return config.Usagef("--metrics-addr %q must be host:port", c.metricsAddr)
+		}
+	}
+	resolver, err := clientip.NewResolver(c.trustedProxies)
+	if err != nil {
+		return config.Usagef("--trusted-proxies: %v", err)
+	}
+	if c.demoPosts < 0 || c.demoPosts > 100000 {
+		return config.Usagef("--demo-posts must be between 0 and 100000")
+	}
+	th, err := theme.Load(c.theme)
+	if err != nil {
+		return config.Usagef("--theme: %v", err)
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	st, err := c.db.open(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	defaultBase := "http://" + c.addr
+	s := site.New(st, site.Overrides{BaseURL: c.baseURL, MailFrom: c.mailFrom, DefaultBaseURL: defaultBase})
+	if c.demo {
+		n, err := demo.Seed(ctx, st, c.demoPosts)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		if n > 0 {
+			fmt.Fprintf(stdout, "Demo content added: %d posts and pages.\n", n)
+		}
+	}
+
+	var direct mail.Sender = mail.NewOutbox(st)
+	if c.smtpURL != "" {
+		direct = mail.NewSMTP(smtpCfg, func(ctx context.Context) string {
+			set, _, err := s.Current(ctx)
+			if err != nil {
+				return c.mailFrom
+			}
+			return set.MailFrom
+		})
+	}
+	queue, err := jobs.New(jobs.Config{Store: st, Mail: direct, Logger: logger})
+	if err != nil {
+		return err
+	}
+	if err := queue.Start(ctx); err != nil {
+		return err
+	}
+
+	sessions := scs.New()
+	sessions.Store = st.Sessions()
+	sessions.Lifetime = 14 * 24 * time.Hour
+	sessions.IdleTimeout = 7 * 24 * time.Hour
+	sessions.Cookie.Name = "quire_session"
+	sessions.Cookie.HttpOnly = true
+	sessions.Cookie.SameSite = http.SameSiteLaxMode
+	sessions.Cookie.Path = "/"
+	sessions.Cookie.Secure = strings.HasPrefix(c.baseURL, "https://")
+
+	now := time.Now
+	var metrics *server.Metrics
+	if c.metricsAddr != "" {
+		metrics = server.NewMetrics()
+	}
+	h := server.Handler(server.Options{
+		Store:    st,
+		Web:      web.Deps{Store: st, Site: s, Theme: th, Logger: logger, Now: now},
+		Admin:    admin.Deps{Store: st, Site: s, Sessions: sessions, Mailer: queue, Jobs: queue, Logger: logger, Now: now, MailTest: direct},
+		Sessions: sessions,
+		ClientIP: resolver,
+		Logger:   logger,
+		Metrics:  metrics,
+	})
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		return server.Serve(gctx, c.addr, h, logger, func(a net.Addr) {
+			set, _, err := s.Current(gctx)
+			base := defaultBase
+			if err == nil {
+				base = set.BaseURL
+			}
+			fmt.Fprintf(stdout, "Quire is serving %s on http://%s/\n", base, a)
+			link, err := admin.SetupLink(gctx, st, base)
+			if err != nil {
+				logger.Error("setup link", "err", err)
+			} else if link != "" {
+				fmt.Fprintf(stdout, "Create the owner's account (the link works once): %s\n", link)
+			}
+			if c.smtpURL == "" {
+				fmt.Fprintln(stdout, "Mail is kept in the admin's Outbox (/admin/outbox); set --smtp-url to send it.")
+			}
+		})
+	})
+	if metrics != nil {
+		g.Go(func() error { return server.ServeMetrics(gctx, c.metricsAddr, metrics.Registry, logger) })
+	}
+	err = g.Wait()
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if qerr := queue.Stop(sctx); qerr != nil && err == nil {
+		err = qerr
+	}
+	if err != nil {
+		return err
+	}
+	logger.Info("stopped cleanly")
+	return nil
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, config.Usagef("--log-level %q: use debug, info, warn or error", s)
+	}
+	return l, nil
+}

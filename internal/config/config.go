@@ -1,0 +1,81 @@
+// Package config reads command-line flags with their environment
+// variables: flag --x-y ⇔ QUIRE_X_Y, and a flag given on the command line
+// wins over the environment.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// UsageError is a mistake in how Quire was invoked or configured. Commands
+// exit with status 2 on it, printing its one sentence.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// Usagef returns a UsageError with a formatted message.
+func Usagef(format string, args ...any) error {
+	return &UsageError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// IsUsage reports whether err is a UsageError.
+func IsUsage(err error) bool {
+	var u *UsageError
+	return errors.As(err, &u)
+}
+
+// EnvName returns the environment variable of a flag: data-dir → QUIRE_DATA_DIR.
+func EnvName(flagName string) string {
+	return "QUIRE_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// Parse parses args into fs, then fills every flag not given on the command
+// line from its environment variable. It returns flag.ErrHelp for -h/--help
+// and a UsageError for anything wrong, naming the flag or variable.
+func Parse(fs *flag.FlagSet, args []string, getenv func(string) string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return Usagef("%s: %v (see --help)", fs.Name(), err)
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var firstErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		if set[f.Name] || firstErr != nil {
+			return
+		}
+		env := EnvName(f.Name)
+		if v := getenv(env); v != "" {
+			if err := fs.Set(f.Name, v); err != nil {
+				firstErr = Usagef("%s=%q is not valid: %v", env, v, err)
+			}
+		}
+	})
+	return firstErr
+}
+
+// Usage writes a flag set's defaults, each with its environment variable.
+func Usage(w io.Writer, fs *flag.FlagSet, synopsis string) {
+	fmt.Fprintln(w, synopsis)
+	fmt.Fprintln(w)
+	fs.VisitAll(func(f *flag.Flag) {
+		name, usage := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if name != "" {
+			line += " " + name
+		}
+		fmt.Fprintln(w, line)
+		def := ""
+		if f.DefValue != "" && f.DefValue != "false" {
+			def = fmt.Sprintf(" (default %q)", f.DefValue)
+		}
+		fmt.Fprintf(w, "        %s%s [$%s]\n", usage, def, EnvName(f.Name))
+	})
+}

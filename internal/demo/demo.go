@@ -1,0 +1,151 @@
+// Package demo fills an empty site with sample posts, pages, terms and an
+// image, so a newcomer sees a real blog at once.
+package demo
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/markup"
+	"github.com/quirehq/quire/internal/media"
+	"github.com/quirehq/quire/internal/store"
+)
+
+// Seed adds the demo content to a site that has no posts yet, plus extra
+// generated posts, and returns how many posts and pages it wrote. A site
+// that already has content is left alone.
+func Seed(ctx context.Context, st *store.Store, extra int) (int, error) {
+	_, total, err := st.ListPosts(ctx, blog.PostFilter{Type: "any", IncludeAll: true, Limit: 1})
+	if err != nil {
+		return 0, err
+	}
+	if total > 0 {
+		return 0, nil
+	}
+	author := &blog.User{Email: "demo-author@example.invalid", Name: "Jordan Avery", Role: blog.RoleEditor,
+		PasswordHash: "!demo account: no password"}
+	if err := st.CreateUser(ctx, author); err != nil {
+		if u, uerr := st.UserByEmail(ctx, author.Email); uerr == nil {
+			author = u
+		} else {
+			return 0, fmt.Errorf("demo: author: %w", err)
+		}
+	}
+	img, files, err := media.Process("handshake-sketch.png", Picture(1600, 900))
+	if err != nil {
+		return 0, fmt.Errorf("demo: image: %w", err)
+	}
+	img.Alt = "An abstract sketch of two overlapping circles, the seller's view and the customer's"
+	img.AuthorID = author.ID
+	if err := st.CreateMedia(ctx, img, files); err != nil {
+		return 0, fmt.Errorf("demo: image: %w", err)
+	}
+
+	now := time.Now().UTC().Truncate(time.Minute)
+	n := 0
+	save := func(d demoPost, typ blog.PostType, parent int64, published time.Time) (*blog.Post, error) {
+		p := &blog.Post{Type: typ, Status: blog.StatusPublished, Title: d.Title, Body: d.Body,
+			AuthorID: author.ID, ParentID: parent, PublishedAt: published}
+		for _, c := range d.Categories {
+			p.Categories = append(p.Categories, blog.Term{Name: c})
+		}
+		for _, t := range d.Tags {
+			p.Tags = append(p.Tags, blog.Term{Name: t})
+		}
+		if d.Featured {
+			p.FeaturedID = img.ID
+		}
+		if err := markup.Prepare(p); err != nil {
+			return nil, fmt.Errorf("demo: render %q: %w", d.Title, err)
+		}
+		if _, err := st.SavePost(ctx, p); err != nil {
+			return nil, fmt.Errorf("demo: save %q: %w", d.Title, err)
+		}
+		n++
+		return p, nil
+	}
+	for i := 0; i < extra; i++ {
+		d := demoPost{
+			Title:      fmt.Sprintf("Sales Note %d: %s", i+1, []string{"Questions", "Follow-Up", "Pipeline", "Pricing", "Listening"}[i%5]),
+			Categories: []string{[]string{"Selling", "Habits", "Selling/Prospecting"}[i%3]},
+			Tags:       []string{[]string{"notes", "planning", "follow-up", "pricing"}[i%4]},
+			Body:       strings.Join(rotate(fillerParagraphs, i), "\n\n"),
+		}
+		if _, err := save(d, blog.TypePost, 0, now.Add(-time.Duration(60+i)*24*time.Hour)); err != nil {
+			return n, err
+		}
+	}
+	for _, d := range demoPosts {
+		if _, err := save(d, blog.TypePost, 0, now.Add(-time.Duration(d.Days)*24*time.Hour)); err != nil {
+			return n, err
+		}
+	}
+	if _, err := save(longArticle, blog.TypePost, 0, now.Add(-time.Duration(longArticle.Days)*24*time.Hour)); err != nil {
+		return n, err
+	}
+	about, err := save(aboutPage, blog.TypePage, 0, now.Add(-90*24*time.Hour))
+	if err != nil {
+		return n, err
+	}
+	if _, err := save(servicesPage, blog.TypePage, about.ID, now.Add(-90*24*time.Hour)); err != nil {
+		return n, err
+	}
+	settings := map[string]string{}
+	if cur, err := st.Settings(ctx); err == nil && cur["title"] == "" {
+		settings["title"] = "The Weekly Sales Tip"
+		settings["description"] = "Practical selling, one idea a week"
+	}
+	if len(settings) > 0 {
+		if err := st.SaveSettings(ctx, settings); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func rotate(xs []string, k int) []string {
+	out := make([]string, len(xs))
+	for i := range xs {
+		out[i] = xs[(i+k)%len(xs)]
+	}
+	return out
+}
+
+// Picture draws the demo's featured image: two overlapping soft circles on
+// a warm gradient, as PNG bytes.
+func Picture(w, h int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	cx1, cx2, cy := float64(w)*0.40, float64(w)*0.60, float64(h)*0.5
+	r := float64(h) * 0.32
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			t := float64(x+y) / float64(w+h)
+			c := color.RGBA{uint8(250 - 40*t), uint8(236 - 70*t), uint8(214 - 30*t), 255}
+			d1 := math.Hypot(float64(x)-cx1, float64(y)-cy)
+			d2 := math.Hypot(float64(x)-cx2, float64(y)-cy)
+			if d1 < r {
+				c = blend(c, color.RGBA{38, 84, 124, 255}, 0.55)
+			}
+			if d2 < r {
+				c = blend(c, color.RGBA{220, 96, 60, 255}, 0.55)
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var buf bytes.Buffer
+	_ = png.Encode(&buf, img)
+	return buf.Bytes()
+}
+
+func blend(a, b color.RGBA, t float64) color.RGBA {
+	mix := func(x, y uint8) uint8 { return uint8(float64(x)*(1-t) + float64(y)*t) }
+	return color.RGBA{mix(a.R, b.R), mix(a.G, b.G), mix(a.B, b.B), 255}
+}

@@ -1,0 +1,121 @@
+// Package server mounts the reader pages, the admin and the health and
+// metrics endpoints behind Quire's middleware, and runs the HTTP server
+// with a graceful stop.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/quirehq/quire/internal/admin"
+	"github.com/quirehq/quire/internal/clientip"
+	"github.com/quirehq/quire/internal/store"
+	"github.com/quirehq/quire/internal/web"
+)
+
+// Options is everything the HTTP side needs.
+type Options struct {
+	Store    *store.Store
+	Web      web.Deps
+	Admin    admin.Deps
+	Sessions *scs.SessionManager
+	ClientIP *clientip.Resolver
+	Logger   *slog.Logger
+	Metrics  *Metrics // may be nil
+}
+
+// Handler returns the site's full HTTP handler.
+func Handler(o Options) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /healthz", health(o.Store))
+	web.New(o.Web).Routes(mux)
+
+	adminMux := http.NewServeMux()
+	admin.New(o.Admin).Routes(adminMux)
+	adminHandler := o.Sessions.LoadAndSave(adminMux)
+	for _, p := range []string{"/admin/", "/admin", "/wp-admin/", "/wp-admin", "/wp-login.php"} {
+		mux.Handle(p, adminHandler)
+	}
+
+	csrf := http.NewCrossOriginProtection()
+	var h http.Handler = mux
+	h = csrf.Handler(h)
+	h = securityHeaders(h)
+	h = gzipHandler(h)
+	h = o.Metrics.instrument(h)
+	h = logRequests(o.Logger, h)
+	h = recoverPanics(o.Logger, h)
+	h = o.ClientIP.Middleware(h)
+	return h
+}
+
+// Serve listens on addr and serves h until ctx is cancelled, then lets
+// in-flight requests finish (up to 30 seconds). ready, when not nil, is
+// called with the bound address once listening.
+func Serve(ctx context.Context, addr string, h http.Handler, logger *slog.Logger, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("server: listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("server: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("server: %w", err)
+	}
+	return nil
+}
+
+// ServeMetrics serves Prometheus metrics on addr until ctx is cancelled.
+func ServeMetrics(ctx context.Context, addr string, reg *prometheus.Registry, logger *slog.Logger) error {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return Serve(ctx, addr, mux, logger, nil)
+}
+
+func health(st *store.Store) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if err := st.Ping(ctx); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "database unavailable")
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+}
