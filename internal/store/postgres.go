@@ -1,0 +1,136 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/pressly/goose/v3"
+)
+
+type postgresDialect struct{}
+
+func (postgresDialect) name() string                { return "postgres" }
+func (postgresDialect) gooseDialect() goose.Dialect { return goose.DialectPostgres }
+func (postgresDialect) rebind(q string) string      { return rebindDollar(q) }
+func (postgresDialect) tableExistsQuery() string {
+	return "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1"
+}
+func (postgresDialect) isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+func (postgresDialect) searchMatch(text string) (string, string, []any, bool) {
+	q := WebSearchQuery(text)
+	if q == "" {
+		return "", "", nil, false
+	}
+	return "", "p.search @@ websearch_to_tsquery('english', quire_unaccent(?))", []any{q}, true
+}
+
+func (postgresDialect) searchOrder() string { return "p.published_at DESC, p.id DESC" }
+
+// WebSearchQuery rewrites reader input for websearch_to_tsquery so it means
+// what FTS5Query means on SQLite: every word must match, quoted phrases
+// match in order, and nothing typed is an operator.
+func WebSearchQuery(text string) string {
+	words, phrases := SearchTerms(text)
+	clean := func(s string) string {
+		s = strings.NewReplacer("'", " ", "-", " ").Replace(s)
+		return strings.Join(strings.Fields(s), " ")
+	}
+	var parts []string
+	for _, p := range phrases {
+		if c := clean(p); c != "" {
+			parts = append(parts, `"`+c+`"`)
+		}
+	}
+	for _, w := range words {
+		c := clean(w)
+		if c == "" || strings.EqualFold(c, "or") {
+			continue
+		}
+		// Quoting each word keeps "or" and a leading "-" from being read
+		// as operators.
+		parts = append(parts, `"`+c+`"`)
+	}
+	return strings.Join(parts, " ")
+}
+
+// IsPostgresURL reports whether s names a PostgreSQL database.
+func IsPostgresURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// RedactURL returns a database URL with its password replaced, for messages.
+func RedactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "the database URL"
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// OpenPostgres connects to the PostgreSQL database at dsn.
+func OpenPostgres(ctx context.Context, dsn string) (*Store, error) {
+	if _, err := pgconn.ParseConfig(dsn); err != nil {
+		return nil, fmt.Errorf("store: the database URL %s is not valid: %s", RedactURL(dsn), redactErr(err, dsn))
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %s", RedactURL(dsn), redactErr(err, dsn))
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(10)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: connect to %s: %s", RedactURL(dsn), redactErr(err, dsn))
+	}
+	return &Store{db: db, d: postgresDialect{}}, nil
+}
+
+// redactErr returns err's text with any password in dsn removed.
+func redactErr(err error, dsn string) string {
+	msg := err.Error()
+	if u, perr := url.Parse(dsn); perr == nil {
+		if pw, ok := u.User.Password(); ok && pw != "" {
+			msg = strings.ReplaceAll(msg, pw, "xxxxx")
+		}
+	}
+	return msg
+}
+
+// migrationLockID is the advisory lock under which instances migrate, so
+// that when several start at once the migrations run exactly once.
+const migrationLockID = 0x71756972 // "quir"
+
+// WithMigrationLock runs fn while holding the migration lock. On SQLite the
+// database's own write lock is enough and fn just runs.
+func (s *Store) WithMigrationLock(ctx context.Context, fn func() error) error {
+	if s.d.name() != "postgres" {
+		return fn()
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: migration lock: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLockID); err != nil {
+		return fmt.Errorf("store: migration lock: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLockID)
+	return fn()
+}
