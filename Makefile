@@ -6,8 +6,8 @@ export GOFLAGS := -buildvcs=false
 
 .PHONY: test deps vet build bench run
 
-test: deps vet
-	$(GO) test -count=1 -timeout 20m ./...
+test: vet
+	@scripts/test.sh
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
