@@ -1,6 +1,8 @@
 package store
 
 import (
+	"context"
+	"database/sql"
 	"strconv"
 	"strings"
 
@@ -19,6 +21,12 @@ type dialect interface {
 	// to those matching the user's search text, with its arguments.
 	searchMatch(text string) (join, cond string, args []any, ok bool)
 	searchOrder() string
+	// tablesQuery lists the schema's tables; columnsQuery (one argument,
+	// the table) its stored columns in order.
+	tablesQuery() string
+	columnsQuery() string
+	// afterCopy fixes what a bulk copy leaves behind (sequences).
+	afterCopy(ctx context.Context, t *sql.Tx, tables []copyTable) error
 }
 
 type sqliteDialect struct{}
@@ -42,6 +50,17 @@ func (sqliteDialect) searchMatch(text string) (string, string, []any, bool) {
 }
 
 func (sqliteDialect) searchOrder() string { return "posts_fts.rank, p.published_at DESC" }
+
+func (sqliteDialect) tablesQuery() string {
+	return "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+}
+
+func (sqliteDialect) columnsQuery() string {
+	return "SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0 ORDER BY cid"
+}
+
+// afterCopy has nothing to do: SQLite numbers new rows from max(rowid).
+func (sqliteDialect) afterCopy(context.Context, *sql.Tx, []copyTable) error { return nil }
 
 // rebindDollar turns ? placeholders into $1, $2… for PostgreSQL. Queries in
 // this package never hold a literal question mark.

@@ -37,6 +37,36 @@ func (postgresDialect) searchMatch(text string) (string, string, []any, bool) {
 
 func (postgresDialect) searchOrder() string { return "p.published_at DESC, p.id DESC" }
 
+func (postgresDialect) tablesQuery() string {
+	return "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+}
+
+func (postgresDialect) columnsQuery() string {
+	return `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema()
+		AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`
+}
+
+// afterCopy moves every identity sequence past the highest copied id, so
+// new posts and comments can be written afterwards.
+func (postgresDialect) afterCopy(ctx context.Context, t *sql.Tx, tables []copyTable) error {
+	for _, ct := range tables {
+		var seq sql.NullString
+		err := t.QueryRowContext(ctx, `SELECT pg_get_serial_sequence(table_name, 'id') FROM information_schema.columns
+			WHERE table_schema = current_schema() AND table_name = $1 AND column_name = 'id'`, ct.name).Scan(&seq)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && !seq.Valid) {
+			continue // no id column, or not an identity
+		}
+		if err != nil {
+			return fmt.Errorf("store: sequence of %s: %w", ct.name, err)
+		}
+		q := "SELECT setval($1, COALESCE((SELECT max(id) FROM " + ct.name + "), 0) + 1, false)"
+		if _, err := t.ExecContext(ctx, q, seq.String); err != nil {
+			return fmt.Errorf("store: advance sequence of %s: %w", ct.name, err)
+		}
+	}
+	return nil
+}
+
 // WebSearchQuery rewrites reader input for websearch_to_tsquery so it means
 // what FTS5Query means on SQLite: every word must match, quoted phrases
 // match in order, and nothing typed is an operator.
