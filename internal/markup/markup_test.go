@@ -205,3 +205,22 @@ func TestSummary(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRender renders a post of about 1,300 words with headings, lists,
+// links, code and a more break, as the theme's pages do.
+func BenchmarkRender(b *testing.B) {
+	var src strings.Builder
+	src.WriteString("An opening paragraph that sets the scene for the reader.\n\n<!--more-->\n\n")
+	for i := 0; i < 12; i++ {
+		src.WriteString("## A section about selling well\n\n")
+		src.WriteString(strings.Repeat("Ask what business your customer is in, and *listen* to the [answer](https://example.com/). ", 9))
+		src.WriteString("\n\n- first point\n- second point with **weight**\n\n> A quote worth keeping.\n\n")
+	}
+	s := src.String()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Render(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
