@@ -16,6 +16,7 @@ import (
 	goldhtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"github.com/quirehq/quire/internal/blog"
 )
@@ -75,7 +76,7 @@ func Render(src string) (string, error) {
 		if err := markdown.Renderer().Render(&buf, source, doc); err != nil {
 			return "", fmt.Errorf("markup: render: %w", err)
 		}
-		return finish(buf.String()), nil
+		return finish(buf.String())
 	}
 	refs := ctx.References()
 	ids := newHeadingIDs()
@@ -93,7 +94,11 @@ func Render(src string) (string, error) {
 		if i == 1 {
 			out.WriteString(blog.MoreTag + "\n")
 		}
-		out.WriteString(finish(buf.String()))
+		html, err := finish(buf.String())
+		if err != nil {
+			return "", err
+		}
+		out.WriteString(html)
 	}
 	return out.String(), nil
 }
@@ -133,41 +138,48 @@ func moreOffset(doc ast.Node, source []byte) int {
 }
 
 // finish sanitises rendered HTML, then marks images to load lazily and
-// keeps pages opened in a new tab from reaching back to ours.
-func finish(rendered string) string {
+// keeps pages opened in a new tab from reaching back to ours. The result is
+// rebuilt from a parsed tree, so every element an author left open is
+// closed and a teaser cannot swallow the page around it.
+func finish(rendered string) (string, error) {
 	clean := policy.Sanitize(rendered)
+	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+	nodes, err := html.ParseFragment(strings.NewReader(clean), body)
+	if err != nil {
+		return "", fmt.Errorf("markup: parse sanitised html: %w", err)
+	}
 	var out strings.Builder
-	z := html.NewTokenizer(strings.NewReader(clean))
-	for {
-		tt := z.Next()
-		if tt == html.ErrorToken {
-			break
+	for _, n := range nodes {
+		adjust(n)
+		if err := html.Render(&out, n); err != nil {
+			return "", fmt.Errorf("markup: write html: %w", err)
 		}
-		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
-			out.Write(z.Raw())
-			continue
-		}
-		tok := z.Token()
-		switch tok.Data {
+	}
+	return out.String(), nil
+}
+
+// adjust sets loading="lazy" on images and rel="noopener" on links that
+// open a new tab, in n and below.
+func adjust(n *html.Node) {
+	if n.Type == html.ElementNode {
+		switch n.Data {
 		case "img":
-			if attrIndex(tok.Attr, "loading") < 0 {
-				tok.Attr = append(tok.Attr, html.Attribute{Key: "loading", Val: "lazy"})
+			if attrIndex(n.Attr, "loading") < 0 {
+				n.Attr = append(n.Attr, html.Attribute{Key: "loading", Val: "lazy"})
 			}
 		case "a":
-			if i := attrIndex(tok.Attr, "target"); i >= 0 && tok.Attr[i].Val == "_blank" {
-				if r := attrIndex(tok.Attr, "rel"); r < 0 {
-					tok.Attr = append(tok.Attr, html.Attribute{Key: "rel", Val: "noopener"})
-				} else if !hasToken(tok.Attr[r].Val, "noopener") {
-					tok.Attr[r].Val = strings.TrimSpace(tok.Attr[r].Val + " noopener")
+			if i := attrIndex(n.Attr, "target"); i >= 0 && n.Attr[i].Val == "_blank" {
+				if r := attrIndex(n.Attr, "rel"); r < 0 {
+					n.Attr = append(n.Attr, html.Attribute{Key: "rel", Val: "noopener"})
+				} else if !hasToken(n.Attr[r].Val, "noopener") {
+					n.Attr[r].Val = strings.TrimSpace(n.Attr[r].Val + " noopener")
 				}
 			}
-		default:
-			out.Write(z.Raw())
-			continue
 		}
-		out.WriteString(tok.String())
 	}
-	return out.String()
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		adjust(c)
+	}
 }
 
 func attrIndex(attrs []html.Attribute, key string) int {

@@ -23,7 +23,7 @@ func TestRenderMarkdown(t *testing.T) {
 		{"task list", "- [x] done\n- [ ] todo", []string{`checked=""`, `type="checkbox"`}, nil},
 		{"code language", "```go\nfmt.Println(1)\n```", []string{`<code class="language-go">`}, nil},
 		{"typographer off", `"Quotes" -- and ...`, []string{"--", "..."}, []string{"“", "–", "…"}},
-		{"image lazy", "![A cat](/media/1/cat.jpg)", []string{`<img src="/media/1/cat.jpg" alt="A cat" loading="lazy">`}, nil},
+		{"image lazy", "![A cat](/media/1/cat.jpg)", []string{`<img src="/media/1/cat.jpg" alt="A cat" loading="lazy"/>`}, nil},
 		{"figure kept", `<figure><img src="/a.jpg" alt="A" width="100" height="50"><figcaption>Cap</figcaption></figure>`,
 			[]string{"<figure>", `width="100"`, `height="50"`, "<figcaption>Cap</figcaption>", `loading="lazy"`}, nil},
 		{"eager kept", `<img src="/a.jpg" loading="eager">`, []string{`loading="eager"`}, []string{"lazy"}},
@@ -142,6 +142,27 @@ func TestRenderMoreTag(t *testing.T) {
 				t.Errorf("marker count = %d", strings.Count(got, blog.MoreTag))
 			}
 		})
+	}
+}
+
+func TestRenderClosesWhatAuthorsLeaveOpen(t *testing.T) {
+	got, err := Render("<div class=\"box\"><em>teaser\n\n<!--more-->\n\nrest</em></div>\n\n<blockquote>never closed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, after, found := strings.Cut(got, blog.MoreTag)
+	if !found {
+		t.Fatalf("no break in %q", got)
+	}
+	for _, part := range []string{before, after} {
+		for _, tag := range []string{"div", "em", "blockquote"} {
+			if strings.Count(part, "<"+tag) != strings.Count(part, "</"+tag+">") {
+				t.Errorf("<%s> not balanced in %q", tag, part)
+			}
+		}
+	}
+	if !strings.Contains(before, "teaser") || !strings.Contains(after, "rest") || !strings.Contains(after, "never closed</blockquote>") {
+		t.Errorf("text lost: %q | %q", before, after)
 	}
 }
 
