@@ -1,10 +1,208 @@
 // Package theme holds the embedded templates and static files of the
 // default theme; a theme directory can override any of them by name.
+//
+// A theme is two folders: templates/ and static/. Templates whose names
+// start with an underscore (_layout.html, _parts.html) are shared by every
+// page; each other template (home.html, post.html, 404.html…) is a page,
+// parsed once at Load on top of the shared ones. A theme directory given to
+// Load holds the same two folders; a file there replaces the embedded file
+// of the same name, and new files are added.
 package theme
 
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"mime"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
+
+//go:embed all:templates static
+var embedded embed.FS
+
+// StaticFile is one static file of the theme, with its content hash.
+type StaticFile struct {
+	Name        string
+	Data        []byte
+	ContentType string
+	Hash        string // first 16 hex digits of the SHA-256 of Data
+}
+
 // Theme is a loaded set of templates and static files.
-type Theme struct{}
+type Theme struct {
+	pages   map[string]*template.Template
+	static  map[string]*StaticFile
+	version string
+	bufs    sync.Pool
+}
 
 // Load returns the default theme, with files in dir (when not empty)
 // overriding the embedded ones of the same name.
-func Load(dir string) (*Theme, error) { return &Theme{}, nil }
+func Load(dir string) (*Theme, error) {
+	var over fs.FS
+	if dir != "" {
+		st, err := os.Stat(dir)
+		if err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("theme: %s is not a directory", dir)
+		}
+		over = os.DirFS(dir)
+	}
+	tmpls, err := collect(over, "templates", ".html")
+	if err != nil {
+		return nil, err
+	}
+	statics, err := collect(over, "static", "")
+	if err != nil {
+		return nil, err
+	}
+	t := &Theme{pages: map[string]*template.Template{}, static: map[string]*StaticFile{}}
+	t.bufs.New = func() any { return new(bytes.Buffer) }
+
+	all := sha256.New()
+	for _, name := range sortedKeys(statics) {
+		data := statics[name]
+		sum := sha256.Sum256(data)
+		ct := mime.TypeByExtension(path.Ext(name))
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		t.static[name] = &StaticFile{Name: name, Data: data, ContentType: ct, Hash: hex.EncodeToString(sum[:8])}
+		fmt.Fprintf(all, "s:%s:%x\n", name, sum)
+	}
+
+	base := template.New("").Funcs(template.FuncMap{"asset": t.Asset})
+	var pageNames []string
+	for _, name := range sortedKeys(tmpls) {
+		sum := sha256.Sum256(tmpls[name])
+		fmt.Fprintf(all, "t:%s:%x\n", name, sum)
+		if strings.HasPrefix(name, "_") {
+			if _, err := base.New(name).Parse(string(tmpls[name])); err != nil {
+				return nil, fmt.Errorf("theme: parse %s: %w", name, err)
+			}
+			continue
+		}
+		pageNames = append(pageNames, name)
+	}
+	for _, name := range pageNames {
+		c, err := base.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+		if _, err := c.New(name).Parse(string(tmpls[name])); err != nil {
+			return nil, fmt.Errorf("theme: parse %s: %w", name, err)
+		}
+		t.pages[strings.TrimSuffix(name, ".html")] = c.Lookup(name)
+	}
+	t.version = hex.EncodeToString(all.Sum(nil)[:8])
+	return t, nil
+}
+
+// collect reads every file under folder in the embedded theme, then in
+// over (when not nil), the latter replacing the former by name. When ext is
+// not empty only files ending in it are read. Names are relative to folder.
+func collect(over fs.FS, folder, ext string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	read := func(fsys fs.FS, optional bool) error {
+		err := fs.WalkDir(fsys, folder, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() || (ext != "" && !strings.HasSuffix(p, ext)) || strings.HasPrefix(d.Name(), ".") {
+				return nil
+			}
+			data, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				return err
+			}
+			out[strings.TrimPrefix(p, folder+"/")] = data
+			return nil
+		})
+		if optional && errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("theme: read %s: %w", folder, err)
+		}
+		return nil
+	}
+	if err := read(embedded, false); err != nil {
+		return nil, err
+	}
+	if over != nil {
+		if err := read(over, true); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func sortedKeys(m map[string][]byte) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Version identifies the theme's files; it changes when any file does, so
+// it belongs in every cache key of a rendered page.
+func (t *Theme) Version() string { return t.version }
+
+// Has reports whether the theme has a page template named page ("post").
+func (t *Theme) Has(page string) bool { _, ok := t.pages[page]; return ok }
+
+// Render executes the page template page ("home", "post", "404"…) with
+// data into w. The page is rendered in full before anything is written, so
+// a template error never leaves half a page.
+func (t *Theme) Render(w io.Writer, page string, data any) error {
+	tm, ok := t.pages[page]
+	if !ok {
+		return fmt.Errorf("theme: no page template %q", page)
+	}
+	buf := t.bufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() < 1<<20 {
+			t.bufs.Put(buf)
+		}
+	}()
+	if err := tm.Execute(buf, data); err != nil {
+		return fmt.Errorf("theme: render %s: %w", page, err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("theme: write %s: %w", page, err)
+	}
+	return nil
+}
+
+// Static returns the static file name ("style.css"), if the theme has it.
+func (t *Theme) Static(name string) (*StaticFile, bool) {
+	f, ok := t.static[name]
+	return f, ok
+}
+
+// Asset returns the URL path of static file name with its content hash as
+// a version query, so it can be cached for a long time and still change
+// when the file does. An unknown name gives its plain path.
+func (t *Theme) Asset(name string) string {
+	p := "/static/" + filepath.ToSlash(name)
+	if f, ok := t.static[name]; ok {
+		return p + "?v=" + f.Hash
+	}
+	return p
+}

@@ -4,7 +4,7 @@ package web
 
 import (
 	"log/slog"
-	"net/http"
+	"sync"
 	"time"
 
 	"github.com/quirehq/quire/internal/site"
@@ -24,13 +24,21 @@ type Deps struct {
 // Handler serves reader pages.
 type Handler struct {
 	Deps
+
+	chromeMu sync.Mutex
+	chrome   *chrome // navigation and sidebar, cached per content version
+
+	secretMu sync.Mutex
+	secret   []byte // key for post-password cookies, loaded on first use
 }
 
 // New returns the reader-page handler.
-func New(d Deps) *Handler { return &Handler{Deps: d} }
-
-// Routes registers the reader pages on mux. The catch-all "/" goes through
-// the permalink resolver.
-func (h *Handler) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("Quire")) })
+func New(d Deps) *Handler {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return &Handler{Deps: d}
 }

@@ -1,0 +1,134 @@
+package web
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/quirehq/quire/internal/blog"
+)
+
+// secretSetting is the settings key of the key that signs post-password
+// cookies. It is made at random on first use.
+const secretSetting = "post_password_secret"
+
+// passwordCookieAge is how long a reader stays let in to a protected post.
+const passwordCookieAge = 10 * 24 * time.Hour
+
+// postPassword checks the password a reader typed for a protected post.
+// Right: a cookie proving it (never the password itself) and 303 back to
+// the post. Wrong: the form again with an error.
+func (h *Handler) postPassword(w http.ResponseWriter, r *http.Request) {
+	personal(w)
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	if err := r.ParseForm(); err != nil {
+		h.fail(w, r, errBadRequest("The form could not be read. Please try again."))
+		return
+	}
+	id, err := strconv.ParseInt(r.PostForm.Get("post_id"), 10, 64)
+	if err != nil || id <= 0 {
+		h.fail(w, r, blog.ErrNotFound)
+		return
+	}
+	st, ver, c, err := h.current(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p, err := h.Store.Post(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !p.IsPublic(h.Now()) {
+		h.fail(w, r, blog.ErrNotFound)
+		return
+	}
+	if p.Password == "" {
+		http.Redirect(w, r, st.PostPath(p), http.StatusSeeOther)
+		return
+	}
+	typed := r.PostForm.Get("password")
+	if subtle.ConstantTimeCompare([]byte(typed), []byte(p.Password)) != 1 {
+		h.showPost(w, r, st, ver, c, p, "That password is not correct. Please try again.")
+		return
+	}
+	token, err := h.passwordToken(r.Context(), p)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name:     passwordCookieName(p.ID),
+		Value:    token,
+		Path:     "/",
+		MaxAge:   int(passwordCookieAge / time.Second),
+		HttpOnly: true,
+		Secure:   strings.HasPrefix(st.BaseURL, "https://") || r.TLS != nil,
+		SameSite: http.SameSiteLaxMode,
+	})
+	http.Redirect(w, r, st.PostPath(p), http.StatusSeeOther)
+}
+
+func passwordCookieName(id int64) string { return "quire_post_" + strconv.FormatInt(id, 10) }
+
+// passwordCookieOK reports whether the request carries a valid proof that
+// the reader typed p's current password.
+func (h *Handler) passwordCookieOK(r *http.Request, p *blog.Post) (bool, error) {
+	ck, err := r.Cookie(passwordCookieName(p.ID))
+	if err != nil {
+		return false, nil
+	}
+	want, err := h.passwordToken(r.Context(), p)
+	if err != nil {
+		return false, err
+	}
+	return hmac.Equal([]byte(ck.Value), []byte(want)), nil
+}
+
+// passwordToken is HMAC-SHA256(site secret, post ID + hash of the post's
+// password): it proves the password was typed, stops working when the
+// password changes, and reveals nothing of it.
+func (h *Handler) passwordToken(ctx context.Context, p *blog.Post) (string, error) {
+	key, err := h.postSecret(ctx)
+	if err != nil {
+		return "", err
+	}
+	pw := sha256.Sum256([]byte(p.Password))
+	m := hmac.New(sha256.New, key)
+	fmt.Fprintf(m, "post-password\x00%d\x00%x", p.ID, pw)
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)), nil
+}
+
+// postSecret returns the site's cookie-signing key, creating it on first
+// use. Every instance of a site reads the same stored key.
+func (h *Handler) postSecret(ctx context.Context) ([]byte, error) {
+	h.secretMu.Lock()
+	defer h.secretMu.Unlock()
+	if h.secret != nil {
+		return h.secret, nil
+	}
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return nil, fmt.Errorf("web: make secret: %w", err)
+	}
+	v, err := h.Store.EnsureSetting(ctx, secretSetting, hex.EncodeToString(fresh))
+	if err != nil {
+		return nil, fmt.Errorf("web: post secret: %w", err)
+	}
+	key, err := hex.DecodeString(v)
+	if err != nil || len(key) < 16 {
+		return nil, fmt.Errorf("web: the stored %s is not a usable key", secretSetting)
+	}
+	h.secret = key
+	return key, nil
+}

@@ -1,0 +1,154 @@
+package web
+
+import (
+	"encoding/json"
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
+)
+
+// moreAnchor replaces <!--more--> in a single post so "Continue reading"
+// links land where the teaser ended.
+const moreAnchor = `<span id="more"></span>`
+
+// showPost renders a single post or page. A password-protected one shows
+// the password form until the reader's cookie proves they know it; either
+// way its response is personal and never cached. pwErr is shown beside the
+// form after a wrong password.
+func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, st *site.Settings, ver int64, c *chrome, p *blog.Post, pwErr string) {
+	ctx := r.Context()
+	locked := false
+	if p.Password != "" {
+		personal(w)
+		ok, err := h.passwordCookieOK(r, p)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		locked = !ok
+	} else {
+		lm := p.UpdatedAt
+		if c.lastMod.After(lm) {
+			lm = c.lastMod
+		}
+		if h.publicCache(w, r, ver, lm) {
+			return
+		}
+	}
+
+	isPage := p.Type == blog.TypePage
+	pv := h.newPage(r, st, c, p.Title)
+	pv.Canonical = st.PostURL(p)
+	pv.Description = description(p)
+	view := &postView{itemView: item(st, p), PostID: p.ID, IsPage: isPage}
+	view.Minutes = blog.ReadingMinutes(p.Body)
+	pv.Post = view
+	if locked {
+		view.NeedPassword, view.PasswordError, view.PasswordAction = true, pwErr, "/post-password/"
+		view.Image = nil
+		pv.Robots = "noindex"
+	} else {
+		view.Body = template.HTML(strings.Replace(p.BodyHTML, blog.MoreTag, moreAnchor, 1))
+	}
+	for _, a := range p.Parents {
+		anc := a
+		anc.Type = blog.TypePage
+		anc.Parents = nil
+		for _, b := range p.Parents {
+			if b.ID == a.ID {
+				break
+			}
+			anc.Parents = append(anc.Parents, b)
+		}
+		view.Breadcrumbs = append(view.Breadcrumbs, link{Title: a.Title, URL: st.PostPath(&anc)})
+	}
+
+	kind := "article"
+	if isPage {
+		kind = "website"
+	}
+	img := ogImage(st, p)
+	pv.setOpenGraph(st, kind, p.Title, pv.Description, pv.Canonical, img)
+	if !isPage {
+		pv.Meta = append(pv.Meta, metaTag{Property: "article:published_time", Content: p.PublishedAt.UTC().Format(time.RFC3339)},
+			metaTag{Property: "article:modified_time", Content: p.UpdatedAt.UTC().Format(time.RFC3339)})
+		if !locked {
+			view.Share = share(st, p)
+		}
+		prev, next, err := h.Store.Adjacent(ctx, p, h.Now())
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if prev != nil {
+			view.Prev = &link{Title: prev.Title, URL: st.PostPath(prev)}
+		}
+		if next != nil {
+			view.Next = &link{Title: next.Title, URL: st.PostPath(next)}
+		}
+		ld, err := articleJSONLD(st, p, pv.Description, img)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		pv.JSONLD = ld
+	}
+	if err := h.render(w, http.StatusOK, "post", pv); err != nil {
+		h.fail(w, r, err)
+	}
+}
+
+// ldPerson and the types below are the schema.org JSON-LD of a post.
+type ldPerson struct {
+	Type string `json:"@type"`
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
+}
+
+type ldArticle struct {
+	Context       string    `json:"@context"`
+	Type          string    `json:"@type"`
+	Headline      string    `json:"headline"`
+	Description   string    `json:"description,omitempty"`
+	URL           string    `json:"url"`
+	MainEntity    string    `json:"mainEntityOfPage"`
+	DatePublished string    `json:"datePublished"`
+	DateModified  string    `json:"dateModified"`
+	Image         string    `json:"image,omitempty"`
+	Author        *ldPerson `json:"author,omitempty"`
+	Publisher     ldPerson  `json:"publisher"`
+	Keywords      string    `json:"keywords,omitempty"`
+	WordCount     int       `json:"wordCount,omitempty"`
+}
+
+// articleJSONLD builds the JSON-LD of a post. encoding/json escapes <, >
+// and &, so the result cannot end the <script> element it sits in.
+func articleJSONLD(st *site.Settings, p *blog.Post, desc, img string) (template.JS, error) {
+	a := ldArticle{
+		Context: "https://schema.org", Type: "BlogPosting", Headline: p.Title, Description: desc,
+		URL: st.PostURL(p), MainEntity: st.PostURL(p), Image: img,
+		DatePublished: p.PublishedAt.In(st.Loc).Format(time.RFC3339),
+		DateModified:  p.UpdatedAt.In(st.Loc).Format(time.RFC3339),
+		Publisher:     ldPerson{Type: "Organization", Name: st.Title, URL: st.Abs("/")},
+	}
+	if p.Author != nil {
+		a.Author = &ldPerson{Type: "Person", Name: p.Author.Name, URL: st.Abs(st.AuthorPath(p.Author))}
+	}
+	var kw []string
+	for _, t := range p.Tags {
+		kw = append(kw, t.Name)
+	}
+	a.Keywords = strings.Join(kw, ", ")
+	if p.Password == "" {
+		a.WordCount = len(strings.Fields(p.Body))
+	}
+	b, err := json.Marshal(a)
+	if err != nil {
+		return "", err
+	}
+	return template.JS(b), nil
+}

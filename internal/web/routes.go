@@ -1,0 +1,22 @@
+package web
+
+import "net/http"
+
+// Routes registers the reader pages on mux. Fixed addresses have their own
+// patterns; everything else (posts, pages, date archives, old URLs) goes
+// through the permalink resolver registered at "/".
+func (h *Handler) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /{$}", h.home)
+	mux.HandleFunc("GET /page/{n}/{$}", h.home)
+	mux.HandleFunc("GET /tag/{rest...}", h.termArchive)
+	mux.HandleFunc("GET /category/{rest...}", h.termArchive)
+	mux.HandleFunc("GET /author/{rest...}", h.authorArchive)
+	mux.HandleFunc("GET /feed/{rest...}", h.siteFeed)
+	mux.HandleFunc("GET /robots.txt", h.robots)
+	mux.HandleFunc("GET /sitemap.xml", h.sitemap)
+	mux.HandleFunc("GET /media/{id}/{name}", h.mediaFile)
+	mux.HandleFunc("GET /static/{name...}", h.staticFile)
+	mux.HandleFunc("GET /share/mastodon", h.shareMastodon)
+	mux.HandleFunc("POST /post-password/{$}", h.postPassword)
+	mux.HandleFunc("GET /", h.resolve)
+}

@@ -1,0 +1,345 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/markup"
+	"github.com/quirehq/quire/internal/site"
+)
+
+// pageView is what every page template receives.
+type pageView struct {
+	Site        siteView
+	Title       string // the document title
+	Description string // meta description
+	Canonical   string // absolute URL
+	Robots      string
+	Feeds       []feedLink
+	Meta        []metaTag
+	JSONLD      template.JS
+	Nav         []link
+	Recent      []link
+	Archives    []link
+	Categories  []link
+	Query       string // what the search box shows
+	Year        int
+
+	Heading string // h1 of lists and error pages
+	Intro   string
+	Message string
+	List    *listView
+	Post    *postView
+}
+
+type siteView struct {
+	Title, Description, Lang string
+	Home, FeedURL            string
+}
+
+type feedLink struct{ Type, Title, URL string }
+
+type metaTag struct{ Property, Name, Content string }
+
+type link struct {
+	Title   string
+	URL     string
+	Count   int
+	Current bool
+}
+
+type listView struct {
+	Items      []itemView
+	Prev, Next string // newer and older pages
+	Page       int
+	Pages      int
+	Empty      string
+}
+
+type itemView struct {
+	Title       string
+	URL         string
+	Date        string
+	DateISO     string
+	Minutes     int
+	Author      *link
+	Categories  []link
+	Tags        []link
+	Teaser      template.HTML
+	ContinueURL string
+	Protected   bool
+	Image       *imageView
+}
+
+type imageView struct {
+	Src, Srcset, Sizes, Alt string
+	Width, Height           int
+	Lazy                    bool
+}
+
+type postView struct {
+	itemView
+	PostID         int64
+	IsPage         bool
+	Body           template.HTML
+	Breadcrumbs    []link
+	Prev, Next     *link
+	Share          *shareView
+	NeedPassword   bool
+	PasswordError  string
+	PasswordAction string
+}
+
+// chrome is the part of every page that depends only on the site's
+// content: navigation and sidebar lists. It is built once per content
+// version (and at most a minute old, so posts whose time has come appear).
+type chrome struct {
+	version    int64
+	built      time.Time
+	nav        []link
+	recent     []link
+	archives   []link
+	categories []link
+	lastMod    time.Time // when published content last changed
+}
+
+const chromeMaxAge = time.Minute
+
+// chromeFor returns the navigation and sidebar for content version ver.
+func (h *Handler) chromeFor(ctx context.Context, st *site.Settings, ver int64) (*chrome, error) {
+	now := h.Now()
+	h.chromeMu.Lock()
+	c := h.chrome
+	h.chromeMu.Unlock()
+	if c != nil && c.version == ver && now.Sub(c.built) < chromeMaxAge && !now.Before(c.built) {
+		return c, nil
+	}
+	c = &chrome{version: ver, built: now}
+	pages, _, err := h.Store.ListPosts(ctx, blog.PostFilter{Type: blog.TypePage, Now: now, Limit: 100})
+	if err != nil {
+		return nil, fmt.Errorf("web: navigation: %w", err)
+	}
+	c.nav = append(c.nav, link{Title: "Home", URL: "/"})
+	var top []link
+	for i := range pages {
+		if pages[i].ParentID == 0 {
+			top = append(top, link{Title: pages[i].Title, URL: st.PostPath(&pages[i])})
+		}
+	}
+	sort.SliceStable(top, func(i, j int) bool { return strings.ToLower(top[i].Title) < strings.ToLower(top[j].Title) })
+	c.nav = append(c.nav, top...)
+
+	recent, _, err := h.Store.ListPosts(ctx, blog.PostFilter{Now: now, Limit: 5})
+	if err != nil {
+		return nil, fmt.Errorf("web: recent posts: %w", err)
+	}
+	for i := range recent {
+		c.recent = append(c.recent, link{Title: recent[i].Title, URL: st.PostPath(&recent[i])})
+	}
+	months, err := h.Store.Months(ctx, now, st.Loc)
+	if err != nil {
+		return nil, fmt.Errorf("web: archives: %w", err)
+	}
+	for _, m := range months {
+		c.archives = append(c.archives, link{Title: monthName(m.Year, m.Month), URL: st.MonthPath(m.Year, m.Month), Count: m.Count})
+	}
+	cats, err := h.Store.Terms(ctx, blog.Category)
+	if err != nil {
+		return nil, fmt.Errorf("web: categories: %w", err)
+	}
+	for i := range cats {
+		if cats[i].Count > 0 {
+			c.categories = append(c.categories, link{Title: cats[i].Name, URL: st.TermPath(&cats[i]), Count: cats[i].Count})
+		}
+	}
+	if c.lastMod, err = h.Store.LastModified(ctx); err != nil {
+		return nil, fmt.Errorf("web: last modified: %w", err)
+	}
+	h.chromeMu.Lock()
+	h.chrome = c
+	h.chromeMu.Unlock()
+	return c, nil
+}
+
+// current returns the settings, the content version and the chrome a
+// request needs.
+func (h *Handler) current(ctx context.Context) (*site.Settings, int64, *chrome, error) {
+	st, ver, err := h.Site.Current(ctx)
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("web: settings: %w", err)
+	}
+	c, err := h.chromeFor(ctx, st, ver)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	return st, ver, c, nil
+}
+
+// newPage fills the parts of a page shared by every template.
+func (h *Handler) newPage(r *http.Request, st *site.Settings, c *chrome, title string) *pageView {
+	pv := &pageView{
+		Site: siteView{Title: st.Title, Description: st.Description, Lang: st.Language, Home: "/",
+			FeedURL: "/feed/"},
+		Title:      title,
+		Recent:     c.recent,
+		Archives:   c.archives,
+		Categories: c.categories,
+		Year:       h.Now().In(st.Loc).Year(),
+		Feeds: []feedLink{
+			{Type: "application/rss+xml", Title: st.Title + " » RSS feed", URL: st.Abs("/feed/")},
+			{Type: "application/atom+xml", Title: st.Title + " » Atom feed", URL: st.Abs("/feed/atom/")},
+			{Type: "application/feed+json", Title: st.Title + " » JSON feed", URL: st.Abs("/feed/json/")},
+		},
+	}
+	if title == "" {
+		pv.Title = st.Title
+	} else {
+		pv.Title = title + " – " + st.Title
+	}
+	pv.Nav = make([]link, len(c.nav))
+	for i, l := range c.nav {
+		l.Current = l.URL == r.URL.Path
+		pv.Nav[i] = l
+	}
+	return pv
+}
+
+// setOpenGraph adds OpenGraph and Twitter card tags.
+func (pv *pageView) setOpenGraph(st *site.Settings, kind, title, desc, url, image string) {
+	pv.Meta = append(pv.Meta,
+		metaTag{Property: "og:type", Content: kind},
+		metaTag{Property: "og:site_name", Content: st.Title},
+		metaTag{Property: "og:title", Content: title},
+		metaTag{Property: "og:url", Content: url},
+	)
+	if desc != "" {
+		pv.Meta = append(pv.Meta, metaTag{Property: "og:description", Content: desc})
+	}
+	card := "summary"
+	if image != "" {
+		card = "summary_large_image"
+		pv.Meta = append(pv.Meta, metaTag{Property: "og:image", Content: image})
+	}
+	pv.Meta = append(pv.Meta, metaTag{Name: "twitter:card", Content: card}, metaTag{Name: "twitter:title", Content: title})
+	if desc != "" {
+		pv.Meta = append(pv.Meta, metaTag{Name: "twitter:description", Content: desc})
+	}
+	if image != "" {
+		pv.Meta = append(pv.Meta, metaTag{Name: "twitter:image", Content: image})
+	}
+}
+
+// item builds the view of a post for lists and the single page.
+func item(st *site.Settings, p *blog.Post) itemView {
+	t := p.PublishedAt.In(st.Loc)
+	iv := itemView{
+		Title:     p.Title,
+		URL:       st.PostPath(p),
+		Date:      t.Format("January 2, 2006"),
+		DateISO:   t.Format(time.RFC3339),
+		Protected: p.Password != "",
+	}
+	if p.Author != nil {
+		iv.Author = &link{Title: p.Author.Name, URL: st.AuthorPath(p.Author)}
+	}
+	for i := range p.Categories {
+		iv.Categories = append(iv.Categories, link{Title: p.Categories[i].Name, URL: st.TermPath(&p.Categories[i])})
+	}
+	for i := range p.Tags {
+		iv.Tags = append(iv.Tags, link{Title: p.Tags[i].Name, URL: st.TermPath(&p.Tags[i])})
+	}
+	if p.Featured != nil {
+		iv.Image = image(st, p.Featured)
+	}
+	return iv
+}
+
+// listItem is item with the teaser lists show: the part before
+// <!--more-->, else the excerpt, else a summary, else the whole body.
+func listItem(st *site.Settings, p *blog.Post) itemView {
+	iv := item(st, p)
+	if iv.Image != nil {
+		iv.Image.Lazy = true
+	}
+	if iv.Protected {
+		return iv
+	}
+	body, cut := teaser(p)
+	iv.Teaser = body
+	if cut {
+		iv.ContinueURL = iv.URL
+		if strings.Contains(p.BodyHTML, blog.MoreTag) {
+			iv.ContinueURL += "#more"
+		}
+	}
+	return iv
+}
+
+// teaser returns the HTML lists show for p, and whether it is shorter than
+// the post.
+func teaser(p *blog.Post) (template.HTML, bool) {
+	if before, _, ok := strings.Cut(p.BodyHTML, blog.MoreTag); ok {
+		return template.HTML(closeTags(before)), true
+	}
+	if ex := strings.TrimSpace(p.Excerpt); ex != "" {
+		return template.HTML("<p>" + template.HTMLEscapeString(ex) + "</p>"), true
+	}
+	if s := markup.Summary(p.BodyHTML, 55); s != "" {
+		return template.HTML("<p>" + template.HTMLEscapeString(s) + "</p>"), true
+	}
+	return template.HTML(p.BodyHTML), false
+}
+
+// description is the meta description of a post: its excerpt, else a
+// summary of its text.
+func description(p *blog.Post) string {
+	if p.Password != "" {
+		return "This post is password protected."
+	}
+	if ex := strings.TrimSpace(p.Excerpt); ex != "" {
+		return ex
+	}
+	return markup.Summary(p.BodyHTML, 30)
+}
+
+// imageSizes tells the browser how wide the featured image is shown.
+const imageSizes = "(min-width: 56rem) 42rem, 100vw"
+
+// image builds an <img> with a srcset of the stored widths.
+func image(st *site.Settings, m *blog.Media) *imageView {
+	iv := &imageView{Src: st.MediaPath(m, 0), Alt: m.Alt, Width: m.Width, Height: m.Height, Sizes: imageSizes}
+	var set []string
+	for _, w := range m.Widths {
+		if w < m.Width {
+			set = append(set, st.MediaPath(m, w)+" "+strconv.Itoa(w)+"w")
+			if w <= 960 {
+				iv.Src = st.MediaPath(m, w)
+			}
+		}
+	}
+	if len(set) > 0 {
+		set = append(set, st.MediaPath(m, 0)+" "+strconv.Itoa(m.Width)+"w")
+		iv.Srcset = strings.Join(set, ", ")
+	}
+	return iv
+}
+
+// ogImage is the absolute URL of a post's image for OpenGraph, at 1600
+// pixels wide (or the original when smaller).
+func ogImage(st *site.Settings, p *blog.Post) string {
+	if p.Featured == nil || p.Password != "" {
+		return ""
+	}
+	return st.Abs(st.MediaPath(p.Featured, 1600))
+}
+
+func monthName(year, month int) string {
+	return time.Month(month).String() + " " + strconv.Itoa(year)
+}
