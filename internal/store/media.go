@@ -40,6 +40,7 @@ func (s *Store) CreateMedia(ctx context.Context, m *blog.Media, files []MediaFil
 		if err != nil {
 			return fmt.Errorf("store: create media: %w", err)
 		}
+		m.Widths = m.Widths[:0]
 		for _, f := range files {
 			if _, err := t.ExecContext(ctx, s.q(`INSERT INTO media_files (media_id, width, height, data)
 				VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`), m.ID, f.Width, f.Height, f.Data); err != nil {
