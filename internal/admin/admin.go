@@ -37,10 +37,27 @@ type Deps struct {
 // Handler serves the admin.
 type Handler struct {
 	Deps
+	pages map[string]*pageTemplate
 }
 
 // New returns the admin handler.
-func New(d Deps) *Handler { return &Handler{Deps: d} }
+func New(d Deps) *Handler {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return &Handler{Deps: d, pages: mustParsePages()}
+}
 
-// Routes registers the admin on mux.
-func (h *Handler) Routes(mux *http.ServeMux) {}
+// now is the current time from the injected clock.
+func (h *Handler) now() time.Time { return h.Now() }
+
+// errorMessage is what a person sees when something unexpected failed.
+const errorMessage = "Something went wrong on our side. The error was logged; please try again."
+
+// logError logs an internal error with the request it happened in.
+func (h *Handler) logError(r *http.Request, err error) {
+	h.Logger.ErrorContext(r.Context(), "admin: request failed", "method", r.Method, "path", redactPath(r.URL.Path), "err", err)
+}

@@ -1,0 +1,209 @@
+package admin_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/quirehq/quire/internal/admin"
+	"github.com/quirehq/quire/internal/auth"
+	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/mail"
+	"github.com/quirehq/quire/internal/site"
+	"github.com/quirehq/quire/internal/store"
+	"github.com/quirehq/quire/internal/store/storetest"
+)
+
+// fakeMailer keeps the messages it is asked to send, or fails with err.
+type fakeMailer struct {
+	mu   sync.Mutex
+	sent []mail.Message
+	err  error
+}
+
+func (f *fakeMailer) Send(ctx context.Context, m mail.Message) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return f.err
+	}
+	f.sent = append(f.sent, m)
+	return nil
+}
+
+func (f *fakeMailer) messages() []mail.Message {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]mail.Message(nil), f.sent...)
+}
+
+// scheduled is one SchedulePublish call.
+type scheduled struct {
+	id int64
+	at time.Time
+}
+
+type fakeJobs struct {
+	mu    sync.Mutex
+	calls []scheduled
+}
+
+func (f *fakeJobs) SchedulePublish(ctx context.Context, id int64, at time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, scheduled{id, at})
+	return nil
+}
+
+// env is a running admin on a real migrated database.
+type env struct {
+	t        *testing.T
+	st       *store.Store
+	site     *site.Site
+	srv      *httptest.Server
+	mailer   *fakeMailer
+	mailTest *fakeMailer
+	jobs     *fakeJobs
+}
+
+func newEnv(t *testing.T) *env {
+	return newEnvWith(t, site.Overrides{})
+}
+
+func newEnvWith(t *testing.T, o site.Overrides) *env {
+	t.Helper()
+	st := storetest.New(t)
+	e := &env{t: t, st: st, site: site.New(st, o), mailer: &fakeMailer{}, mailTest: &fakeMailer{}, jobs: &fakeJobs{}}
+	sm := scs.New()
+	sm.Store = st.Sessions()
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	mux := http.NewServeMux()
+	admin.New(admin.Deps{Store: st, Site: e.site, Sessions: sm, Mailer: e.mailer, Jobs: e.jobs, MailTest: e.mailTest}).Routes(mux)
+	e.srv = httptest.NewServer(http.NewCrossOriginProtection().Handler(sm.LoadAndSave(mux)))
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+// client is a browser: it keeps cookies and does not follow redirects, so
+// tests can see where they point.
+type client struct {
+	e  *env
+	hc *http.Client
+}
+
+func (e *env) client() *client {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return &client{e: e, hc: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+// response is what a request returned.
+type response struct {
+	status   int
+	body     string
+	location string
+	header   http.Header
+}
+
+func (c *client) do(method, path string, form url.Values) response {
+	c.e.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, c.e.srv.URL+path, body)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	return c.send(req)
+}
+
+func (c *client) send(req *http.Request) response {
+	c.e.t.Helper()
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	return response{status: resp.StatusCode, body: string(b), location: resp.Header.Get("Location"), header: resp.Header}
+}
+
+func (c *client) get(path string) response { return c.do(http.MethodGet, path, nil) }
+
+func (c *client) post(path string, form url.Values) response {
+	if form == nil {
+		form = url.Values{}
+	}
+	return c.do(http.MethodPost, path, form)
+}
+
+// addUser creates an account directly in the store.
+func (e *env) addUser(role blog.Role, name, email, pw string) *blog.User {
+	e.t.Helper()
+	hash, err := auth.HashPassword(pw)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	u := &blog.User{Name: name, Email: email, Role: role, PasswordHash: hash}
+	if err := e.st.CreateUser(context.Background(), u); err != nil {
+		e.t.Fatal(err)
+	}
+	return u
+}
+
+// loginAs returns a client logged in with email and pw.
+func (e *env) loginAs(email, pw string) *client {
+	e.t.Helper()
+	c := e.client()
+	r := c.post("/admin/login", url.Values{"email": {email}, "password": {pw}})
+	if r.status != http.StatusSeeOther {
+		e.t.Fatalf("login as %s: status %d, body %s", email, r.status, r.body)
+	}
+	return c
+}
+
+// owner creates an owner and returns a client logged in as them.
+func (e *env) owner() (*client, *blog.User) {
+	e.t.Helper()
+	u := e.addUser(blog.RoleOwner, "Olive Owner", "olive@example.com", "olive-password-1")
+	return e.loginAs(u.Email, "olive-password-1"), u
+}
+
+func mustContain(t *testing.T, r response, parts ...string) {
+	t.Helper()
+	for _, p := range parts {
+		if !strings.Contains(r.body, p) {
+			t.Errorf("response (status %d) does not contain %q:\n%s", r.status, p, r.body)
+		}
+	}
+}
+
+func mustStatus(t *testing.T, r response, want int) {
+	t.Helper()
+	if r.status != want {
+		t.Fatalf("status %d, want %d; body:\n%s", r.status, want, r.body)
+	}
+}
+
+var errRelay = errors.New("550 5.7.1 Relaying denied for test@example.net")

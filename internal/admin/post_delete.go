@@ -1,0 +1,28 @@
+package admin
+
+import (
+	"net/http"
+
+	"github.com/quirehq/quire/internal/blog"
+)
+
+// postDelete removes a post for good. Only posts in the trash can be
+// deleted, so nothing is lost by one wrong click.
+func (h *Handler) postDelete(w http.ResponseWriter, r *http.Request, u *blog.User) {
+	p, err := h.editablePost(r, u)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if p.Status != blog.StatusTrash {
+		h.message(w, r, http.StatusConflict, "Not in the trash",
+			"Move “"+p.Title+"” to the trash first; only posts in the trash can be deleted for good.")
+		return
+	}
+	if err := h.Store.DeletePost(r.Context(), p.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.setFlash(r, "“"+p.Title+"” deleted for good.")
+	http.Redirect(w, r, listURL(p.Type, blog.StatusTrash), http.StatusSeeOther)
+}

@@ -1,0 +1,185 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/markup"
+)
+
+// maxPostForm bounds the editor form: a 1 MiB body and room for the rest.
+const maxPostForm = 2 << 20
+
+// postSave handles every button of the editor: Preview (renders, saves
+// nothing), Save draft, Publish (which schedules when the date is in the
+// future, as WordPress does) and Save (with the chosen status).
+func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User) {
+	ctx := r.Context()
+	var existing *blog.Post
+	typ := blog.TypePost
+	if strings.HasPrefix(r.URL.Path, "/admin/pages/") {
+		typ = blog.TypePage
+	}
+	if r.PathValue("id") != "" {
+		p, err := h.editablePost(r, u)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		existing, typ = p, p.Type
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxPostForm)
+	if err := r.ParseForm(); err != nil {
+		h.message(w, r, http.StatusRequestEntityTooLarge, "Too long", "The text is too long to save (the limit is 1 MiB).")
+		return
+	}
+	set, _, err := h.Site.Current(ctx)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	f := formFromRequest(r, typ)
+	f.Existing = existing
+	if existing != nil {
+		f.ID = existing.ID
+	}
+	action := r.PostFormValue("action")
+
+	if action == "preview" {
+		f.Previewed = true
+		html, err := markup.Render(f.Body)
+		if err != nil {
+			f.PreviewErr = "The preview could not be made: " + err.Error()
+		}
+		f.Preview = safeHTML(html)
+		h.showPostForm(w, r, http.StatusOK, f, nil)
+		return
+	}
+
+	p, fe := h.postFromForm(ctx, set.Loc, f, existing, u, action)
+	if len(fe) == 0 {
+		if err := markup.Prepare(p); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		_, err := h.Store.SavePost(ctx, p)
+		if verrs, ok := blog.AsValidation(err); ok {
+			fe = verrs
+		} else if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	if len(fe) > 0 {
+		h.showPostForm(w, r, http.StatusUnprocessableEntity, f, fe)
+		return
+	}
+
+	msg := statusLabel(p.Status) + " " + f.Noun() + " saved."
+	switch p.Status {
+	case blog.StatusPublished:
+		msg = "Published. " + set.Abs(set.PostPath(p))
+	case blog.StatusScheduled:
+		msg = "Scheduled for " + p.PublishedAt.In(set.Loc).Format("2 Jan 2006 15:04") + " (" + set.TimeZone + ")."
+		if err := h.Jobs.SchedulePublish(ctx, p.ID, p.PublishedAt); err != nil {
+			h.logError(r, err)
+			h.setFlashErr(r, "Saved, but the publishing job could not be scheduled: "+err.Error())
+			http.Redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
+			return
+		}
+	}
+	h.setFlash(r, msg)
+	http.Redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
+}
+
+// safeHTML marks HTML from markup.Render, which sanitises it, as safe to
+// include in a page.
+func safeHTML(s string) template.HTML { return template.HTML(s) } //nolint:gosec // sanitised by markup
+
+// postFromForm turns the typed form into the post to save, reporting every
+// problem the store would not find itself.
+func (h *Handler) postFromForm(ctx context.Context, loc *time.Location, f *postForm, existing *blog.Post, u *blog.User, action string) (*blog.Post, blog.FieldErrors) {
+	fe := blog.FieldErrors{}
+	p := &blog.Post{Type: f.Type, AuthorID: u.ID}
+	if existing != nil {
+		cp := *existing
+		p = &cp
+		p.Author, p.Featured, p.Parents = nil, nil, nil
+	}
+	p.Title = strings.TrimSpace(f.Title)
+	p.Slug = blog.Slugify(f.Slug)
+	if f.Slug != "" && p.Slug == "" {
+		fe.Add("slug", "Use letters, digits and hyphens.")
+	}
+	p.Body, p.Excerpt, p.Password = f.Body, strings.TrimSpace(f.Excerpt), f.Password
+	p.ParentID = 0
+	if p.Type == blog.TypePage {
+		p.ParentID = f.ParentID
+	}
+	p.FeaturedID = f.FeaturedID
+	if p.FeaturedID != 0 {
+		if _, err := h.Store.Media(ctx, p.FeaturedID); err != nil {
+			fe.Add("featured", "That image no longer exists. Choose another.")
+		}
+	}
+
+	switch action {
+	case "draft":
+		p.Status = blog.StatusDraft
+	case "publish":
+		p.Status = blog.StatusPublished
+	default:
+		p.Status = blog.Status(f.Status)
+	}
+	now := h.now()
+	when := parseWhen(f.Date, f.Time, loc, fe)
+	switch p.Status {
+	case blog.StatusPublished, blog.StatusPrivate:
+		if when.IsZero() {
+			when = now
+			if existing != nil && existing.Status == p.Status {
+				when = existing.PublishedAt
+			}
+		}
+		if p.Status == blog.StatusPublished && when.After(now) {
+			p.Status = blog.StatusScheduled
+		}
+	case blog.StatusScheduled:
+		if when.IsZero() {
+			if _, bad := fe["published_at"]; !bad {
+				fe.Add("published_at", "Choose the date and time to publish at.")
+			}
+		} else if !when.After(now) {
+			fe.Add("published_at", "Choose a date in the future to schedule, or publish now.")
+		}
+	}
+	p.PublishedAt = when
+
+	p.Categories = nil
+	for _, id := range f.CategoryIDs {
+		p.Categories = append(p.Categories, blog.Term{ID: id, Taxonomy: blog.Category})
+	}
+	for _, n := range splitNames(f.NewCategories) {
+		p.Categories = append(p.Categories, blog.Term{Name: n, Taxonomy: blog.Category})
+	}
+	p.Tags = nil
+	for _, n := range splitNames(f.Tags) {
+		p.Tags = append(p.Tags, blog.Term{Name: n, Taxonomy: blog.Tag})
+	}
+	// Show the store's own checks beside ours, all at once.
+	if err := p.Validate(); err != nil {
+		var ve *blog.ValidationError
+		if errors.As(err, &ve) {
+			for k, v := range ve.Fields {
+				fe.Add(k, v)
+			}
+		}
+	}
+	return p, fe
+}

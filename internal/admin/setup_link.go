@@ -1,0 +1,31 @@
+package admin
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/quirehq/quire/internal/store"
+)
+
+// setupTTL is how long a printed setup link works.
+const setupTTL = 24 * time.Hour
+
+// SetupLink returns the one-time link that lets the owner create their
+// account, or "" when a user already exists. Each call issues a new token
+// and makes any earlier link useless.
+func SetupLink(ctx context.Context, st *store.Store, baseURL string) (string, error) {
+	n, err := st.CountUsers(ctx)
+	if err != nil {
+		return "", fmt.Errorf("admin: setup link: %w", err)
+	}
+	if n > 0 {
+		return "", nil
+	}
+	tok, err := st.IssueToken(ctx, store.TokenSetup, 0, setupTTL)
+	if err != nil {
+		return "", fmt.Errorf("admin: setup link: %w", err)
+	}
+	return strings.TrimRight(baseURL, "/") + "/admin/setup/" + tok, nil
+}

@@ -1,0 +1,9 @@
+package admin
+
+import "net/http"
+
+// wpRedirect sends WordPress admin and login addresses, and /admin without
+// its slash, to the admin home.
+func (h *Handler) wpRedirect(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, "/admin/", http.StatusMovedPermanently)
+}
