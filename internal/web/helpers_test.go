@@ -112,4 +112,7 @@ func day(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 15, 0, 0
 // testLog sends the handler's log to the test's.
 type testLog struct{ t testing.TB }
 
-func (l testLog) Write(b []byte) (int, error) { l.t.Log(strings.TrimSpace(string(b))); return len(b), nil }
+func (l testLog) Write(b []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}
