@@ -55,7 +55,9 @@ func (h *Handler) mediaFile(w http.ResponseWriter, r *http.Request) {
 		notModified(w)
 		return
 	}
-	f, err := h.Store.MediaFile(r.Context(), id, width)
+	// Ask for the chosen width itself: store.MediaFile with 0 gives the
+	// smallest copy, not the original.
+	f, err := h.Store.MediaFile(r.Context(), id, chosen)
 	if err != nil {
 		h.fail(w, r, err)
 		return
