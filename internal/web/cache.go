@@ -71,5 +71,10 @@ func personal(w http.ResponseWriter) {
 	hd.Set("Cache-Control", "private, no-store")
 	hd.Del("ETag")
 	hd.Del("Last-Modified")
+	for _, v := range hd.Values("Vary") {
+		if strings.Contains(v, "Cookie") {
+			return
+		}
+	}
 	hd.Add("Vary", "Cookie")
 }

@@ -145,6 +145,13 @@ func TestCanonicalRedirects(t *testing.T) {
 	check("/category/sales/closing/page/1/", "/category/sales/closing/")
 	check("/feed/atom", "/feed/atom/")
 
+	// Slugs in other scripts are kept and answer at their escaped path.
+	e.post("Привет мир", day(2011, 3, 3), nil)
+	if r := e.get("/2011/03/03/%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82-%D0%BC%D0%B8%D1%80/"); r.code != 200 {
+		t.Errorf("non-ASCII slug: %d", r.code)
+	}
+	check("/%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82-%D0%BC%D0%B8%D1%80/", "/2011/03/03/%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82-%D0%BC%D0%B8%D1%80/")
+
 	// The site switches to /{slug}/: old dated URLs move there.
 	if err := e.st.SaveSettings(ctx, map[string]string{site.KeyPermalink: blog.PermalinkSlug}); err != nil {
 		t.Fatal(err)
@@ -188,6 +195,15 @@ func TestNotFound(t *testing.T) {
 		}
 		if r.hdr.Get("ETag") != "" {
 			t.Errorf("%.60s: a 404 carries an ETag", path)
+		}
+	}
+	// What readers may not see is in no list, feed or sitemap either.
+	for _, path := range []string{"/", "/feed/", "/feed/atom/", "/feed/json/", "/sitemap.xml", "/2011/", "/?s=draft", "/?s=scheduled"} {
+		r := e.get(path)
+		for _, hidden := range []string{"A Draft", "a-draft", "Scheduled", "Future Dated", "Private One", "Trashed"} {
+			if strings.Contains(r.body, hidden) {
+				t.Errorf("%s shows %q", path, hidden)
+			}
 		}
 	}
 	// The mux cleans dot segments with a redirect; where it leads is a 404.

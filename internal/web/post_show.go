@@ -79,7 +79,7 @@ func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, st *site.Sett
 		if !locked {
 			view.Share = share(st, p)
 		}
-		prev, next, err := h.Store.Adjacent(ctx, p, h.Now())
+		prev, next, err := h.adjacent(ctx, ver, p)
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -122,7 +122,6 @@ type ldArticle struct {
 	Author        *ldPerson `json:"author,omitempty"`
 	Publisher     ldPerson  `json:"publisher"`
 	Keywords      string    `json:"keywords,omitempty"`
-	WordCount     int       `json:"wordCount,omitempty"`
 }
 
 // articleJSONLD builds the JSON-LD of a post. encoding/json escapes <, >
@@ -143,9 +142,6 @@ func articleJSONLD(st *site.Settings, p *blog.Post, desc, img string) (template.
 		kw = append(kw, t.Name)
 	}
 	a.Keywords = strings.Join(kw, ", ")
-	if p.Password == "" {
-		a.WordCount = len(strings.Fields(p.Body))
-	}
 	b, err := json.Marshal(a)
 	if err != nil {
 		return "", err

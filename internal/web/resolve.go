@@ -45,7 +45,7 @@ func (h *Handler) resolve(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	p, err := h.lookup(r, segs, isDate)
+	p, err := h.lookup(r, ver, segs, isDate)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -60,10 +60,10 @@ func (h *Handler) resolve(w http.ResponseWriter, r *http.Request) {
 // lookup finds the post or page a path names by its last segment, as its
 // current slug or an old one, and checks readers may see it. A post is
 // found from a one-segment path or a dated one; a page from any path.
-func (h *Handler) lookup(r *http.Request, segs []string, dated bool) (*blog.Post, error) {
+func (h *Handler) lookup(r *http.Request, ver int64, segs []string, dated bool) (*blog.Post, error) {
 	ctx := r.Context()
 	slug := segs[len(segs)-1]
-	p, err := h.Store.PostBySlug(ctx, slug)
+	p, err := h.postBySlug(ctx, ver, slug)
 	if errors.Is(err, blog.ErrNotFound) {
 		p, err = h.Store.PostByOldSlug(ctx, slug)
 	}

@@ -28,6 +28,8 @@ type Handler struct {
 	chromeMu sync.Mutex
 	chrome   *chrome // navigation and sidebar, cached per content version
 
+	posts postCache // posts by slug and their neighbours, per content version
+
 	secretMu sync.Mutex
 	secret   []byte // key for post-password cookies, loaded on first use
 }

@@ -1,0 +1,65 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/store"
+)
+
+// longPost returns Markdown and HTML of about words words in paragraphs.
+func longPost(words int) (string, string) {
+	vocab := strings.Fields("the buyer wants a result not a product so ask what job they need done and listen " +
+		"before you pitch because every good sale starts with a better question about value time and trust")
+	var md, htm strings.Builder
+	for i := 0; i < words; {
+		var para []string
+		for j := 0; j < 60 && i < words; j, i = j+1, i+1 {
+			para = append(para, vocab[(i*7+j)%len(vocab)])
+		}
+		s := strings.Join(para, " ") + "."
+		md.WriteString(s + "\n\n")
+		htm.WriteString("<p>" + s + "</p>\n")
+	}
+	return md.String(), htm.String()
+}
+
+// BenchmarkRenderPost renders a ~1,300-word post page through the handler,
+// with a featured image, terms, neighbours and a full sidebar.
+func BenchmarkRenderPost(b *testing.B) {
+	e := newEnv(b)
+	ctx := context.Background()
+	m := &blog.Media{Filename: "cover.jpg", MIME: "image/jpeg", Width: 2000, Height: 1200, Alt: "Cover"}
+	if err := e.st.CreateMedia(ctx, m, []store.MediaFile{{Width: 2000, Height: 1200, Data: []byte("x")}, {Width: 960, Height: 576, Data: []byte("y")}}); err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < 30; i++ {
+		e.post(fmt.Sprintf("Other post number %d", i), day(2010, 1+i%12, 1+i), func(p *blog.Post) {
+			p.Categories = []blog.Term{{Name: fmt.Sprintf("Topic %d", i%5)}}
+		})
+	}
+	md, htm := longPost(1300)
+	p := e.post("What Job Does Your Buyer Need Done?", day(2011, 1, 5), func(p *blog.Post) {
+		p.Body, p.BodyHTML, p.FeaturedID = md, htm, m.ID
+		p.Excerpt = "Ask what the buyer is trying to get done."
+		p.Categories = []blog.Term{{Name: "Sales/Motivation"}}
+		p.Tags = []blog.Term{{Name: "questions"}, {Name: "value"}}
+	})
+	path := "/2011/01/05/" + p.Slug + "/"
+	if r := e.get(path); r.code != 200 || len(strings.Fields(r.body)) < 1300 {
+		b.Fatalf("setup: %d", r.code)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		e.mux.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if rec.Code != 200 {
+			b.Fatal(rec.Code)
+		}
+	}
+}

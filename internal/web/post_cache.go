@@ -1,0 +1,80 @@
+package web
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/quirehq/quire/internal/blog"
+)
+
+// postCache keeps posts read by slug, and their neighbours, for one content
+// version, so a busy post costs no queries beyond the version check. It is
+// emptied when the version changes and at most a minute after it was
+// started (neighbours depend on the clock for posts whose time comes).
+// Cached posts are shared: callers must not change them.
+type postCache struct {
+	mu      sync.Mutex
+	version int64
+	born    time.Time
+	bySlug  map[string]*blog.Post
+	adj     map[int64][2]*blog.Post
+}
+
+// postCacheMax bounds the entries kept for one version.
+const postCacheMax = 2000
+
+// reset empties the cache when it belongs to another version or is too old.
+// The caller holds mu.
+func (c *postCache) reset(ver int64, now time.Time) {
+	if c.bySlug == nil || c.version != ver || now.Sub(c.born) >= chromeMaxAge || now.Before(c.born) ||
+		len(c.bySlug)+len(c.adj) > postCacheMax {
+		c.version, c.born = ver, now
+		c.bySlug = map[string]*blog.Post{}
+		c.adj = map[int64][2]*blog.Post{}
+	}
+}
+
+// postBySlug returns the post or page whose current slug is slug.
+func (h *Handler) postBySlug(ctx context.Context, ver int64, slug string) (*blog.Post, error) {
+	c := &h.posts
+	c.mu.Lock()
+	c.reset(ver, h.Now())
+	p, ok := c.bySlug[slug]
+	c.mu.Unlock()
+	if ok {
+		return p, nil
+	}
+	p, err := h.Store.PostBySlug(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.version == ver {
+		c.bySlug[slug] = p
+	}
+	c.mu.Unlock()
+	return p, nil
+}
+
+// adjacent returns the published posts before and after p.
+func (h *Handler) adjacent(ctx context.Context, ver int64, p *blog.Post) (prev, next *blog.Post, err error) {
+	c := &h.posts
+	now := h.Now()
+	c.mu.Lock()
+	c.reset(ver, now)
+	pair, ok := c.adj[p.ID]
+	c.mu.Unlock()
+	if ok {
+		return pair[0], pair[1], nil
+	}
+	if prev, next, err = h.Store.Adjacent(ctx, p, now); err != nil {
+		return nil, nil, err
+	}
+	c.mu.Lock()
+	if c.version == ver {
+		c.adj[p.ID] = [2]*blog.Post{prev, next}
+	}
+	c.mu.Unlock()
+	return prev, next, nil
+}
