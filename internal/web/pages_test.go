@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -237,4 +238,19 @@ func TestListPagingAndMore(t *testing.T) {
 	}
 	r.has(t, "Before <em>the cut </em></p>", "password protected")
 	r.lacks(t, "Secret plan.", "Far after.")
+}
+
+func TestMountsBesideOtherPatterns(t *testing.T) {
+	e := newEnv(t)
+	// The server mounts the admin with method-less patterns on the same mux.
+	for _, p := range []string{"/admin/", "/admin", "/wp-login.php", "GET /healthz"} {
+		e.mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
+	}
+	if r := e.get("/admin/posts/"); r.code != http.StatusTeapot {
+		t.Errorf("/admin/ not reached: %d", r.code)
+	}
+	r := e.do(httptest.NewRequest("POST", "/some/where/", nil))
+	if r.code != http.StatusMethodNotAllowed || r.hdr.Get("Allow") != "GET, HEAD" {
+		t.Errorf("POST to a reader path: %d %v", r.code, r.hdr)
+	}
 }

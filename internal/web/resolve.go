@@ -17,6 +17,11 @@ import (
 // archive at anything but its canonical path (slug or pattern changed,
 // wrong date, missing trailing slash) answers 301 to the canonical path.
 func (h *Handler) resolve(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		h.fail(w, r, &statusError{status: http.StatusMethodNotAllowed, msg: "This address can only be read."})
+		return
+	}
 	segs, ok := saneSegments(r.URL.Path)
 	if !ok {
 		h.fail(w, r, blog.ErrNotFound)

@@ -18,5 +18,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /static/{name...}", h.staticFile)
 	mux.HandleFunc("GET /share/mastodon", h.shareMastodon)
 	mux.HandleFunc("POST /post-password/{$}", h.postPassword)
-	mux.HandleFunc("GET /", h.resolve)
+	// The resolver takes every method, and answers 405 to all but GET and
+	// HEAD itself, so method-less patterns mounted beside it ("/admin/")
+	// do not conflict with it.
+	mux.HandleFunc("/", h.resolve)
 }
