@@ -22,7 +22,6 @@ import (
 	"github.com/quirehq/quire/internal/mail"
 	"github.com/quirehq/quire/internal/server"
 	"github.com/quirehq/quire/internal/site"
-	"github.com/quirehq/quire/internal/store"
 	"github.com/quirehq/quire/internal/theme"
 	"github.com/quirehq/quire/internal/web"
 )

@@ -33,13 +33,13 @@ func (h *Handler) resetCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var email string
-	err = h.Store.UseToken(r.Context(), store.TokenPasswordReset, tok, func(uid int64) error {
-		u, err := h.Store.User(r.Context(), uid)
+	err = h.Store.UseToken(r.Context(), store.TokenPasswordReset, tok, func(tx *store.Store, uid int64) error {
+		u, err := tx.User(r.Context(), uid)
 		if err != nil {
 			return err
 		}
 		email = u.Email
-		return h.Store.SetPasswordHash(r.Context(), uid, hash)
+		return tx.SetPasswordHash(r.Context(), uid, hash)
 	})
 	if errors.Is(err, blog.ErrNotFound) {
 		h.resetGone(w, r)

@@ -37,8 +37,8 @@ func (h *Handler) setupCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u.PasswordHash = hash
-	err = h.Store.UseToken(r.Context(), store.TokenSetup, tok, func(int64) error {
-		return h.Store.CreateUser(r.Context(), u)
+	err = h.Store.UseToken(r.Context(), store.TokenSetup, tok, func(tx *store.Store, _ int64) error {
+		return tx.CreateUser(r.Context(), u)
 	})
 	if errors.Is(err, blog.ErrNotFound) {
 		// Someone else used the link between the check and now.

@@ -19,7 +19,7 @@ func (s *Store) PostStatusCounts(ctx context.Context, typ blog.PostType, authorI
 		q += " AND author_id = ?"
 		args = append(args, authorID)
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(q+" GROUP BY status"), args...)
+	rows, err := s.conn.QueryContext(ctx, s.q(q+" GROUP BY status"), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: post status counts: %w", err)
 	}
@@ -39,7 +39,7 @@ func (s *Store) PostStatusCounts(ctx context.Context, typ blog.PostType, authorI
 // CountMedia returns how many images are stored.
 func (s *Store) CountMedia(ctx context.Context) (int, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM media").Scan(&n); err != nil {
+	if err := s.conn.QueryRowContext(ctx, "SELECT count(*) FROM media").Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count media: %w", err)
 	}
 	return n, nil
@@ -68,7 +68,7 @@ func (s *Store) RateRetryAfter(ctx context.Context, bucket string, max int, wind
 	now := time.Now()
 	// The max-th newest attempt in the window is the one that must age out.
 	var at int64
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT at FROM rate_events WHERE bucket = ? AND at > ?
+	err := s.conn.QueryRowContext(ctx, s.q(`SELECT at FROM rate_events WHERE bucket = ? AND at > ?
 		ORDER BY at DESC LIMIT 1 OFFSET ?`), bucket, now.Add(-window).Unix(), max-1).Scan(&at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil

@@ -117,7 +117,7 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, replace bool) (*CopyRepo
 }
 
 func (s *Store) checkKnownTables(ctx context.Context) error {
-	rows, err := s.db.QueryContext(ctx, s.d.tablesQuery())
+	rows, err := s.conn.QueryContext(ctx, s.d.tablesQuery())
 	if err != nil {
 		return fmt.Errorf("store: list tables: %w", err)
 	}
@@ -187,7 +187,7 @@ func (s *Store) copyRows(ctx context.Context, dst *Store, t *sql.Tx, ct copyTabl
 			cols = append(cols, c)
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+ct.name+" ORDER BY "+ct.order)
+	rows, err := s.conn.QueryContext(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+ct.name+" ORDER BY "+ct.order)
 	if err != nil {
 		return fmt.Errorf("store: read %s: %w", ct.name, err)
 	}
@@ -238,7 +238,7 @@ func (s *Store) tableChecksum(ctx context.Context, ct copyTable) (int64, string,
 		return 0, "", err
 	}
 	slices.Sort(cols)
-	rows, err := s.db.QueryContext(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+ct.name+" ORDER BY "+ct.order)
+	rows, err := s.conn.QueryContext(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+ct.name+" ORDER BY "+ct.order)
 	if err != nil {
 		return 0, "", fmt.Errorf("store: checksum %s: %w", ct.name, err)
 	}

@@ -69,7 +69,7 @@ func (s *Store) Media(ctx context.Context, id int64) (*blog.Media, error) {
 
 // ListMedia returns images newest first.
 func (s *Store) ListMedia(ctx context.Context, limit, offset int) ([]blog.Media, error) {
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+mediaCols+" FROM media ORDER BY id DESC LIMIT ? OFFSET ?"), limit, offset)
+	rows, err := s.conn.QueryContext(ctx, s.q("SELECT "+mediaCols+" FROM media ORDER BY id DESC LIMIT ? OFFSET ?"), limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("store: list media: %w", err)
 	}
@@ -89,7 +89,7 @@ func (s *Store) ListMedia(ctx context.Context, limit, offset int) ([]blog.Media,
 // one at least width wide (the original when width is 0 or larger than all).
 func (s *Store) MediaFile(ctx context.Context, id int64, width int) (*MediaFile, error) {
 	var f MediaFile
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT width, height, data FROM media_files WHERE media_id = ?
+	err := s.conn.QueryRowContext(ctx, s.q(`SELECT width, height, data FROM media_files WHERE media_id = ?
 		ORDER BY CASE WHEN width >= ? THEN 0 ELSE 1 END, CASE WHEN width >= ? THEN width ELSE -width END LIMIT 1`),
 		id, width, width).Scan(&f.Width, &f.Height, &f.Data)
 	if err != nil {
@@ -113,7 +113,7 @@ func (s *Store) mediaByID(ctx context.Context, ids []any) (map[int64]*blog.Media
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+mediaCols+" FROM media WHERE id IN ("+placeholders(len(ids))+")"), ids...)
+	rows, err := s.conn.QueryContext(ctx, s.q("SELECT "+mediaCols+" FROM media WHERE id IN ("+placeholders(len(ids))+")"), ids...)
 	if err != nil {
 		return nil, fmt.Errorf("store: media by id: %w", err)
 	}
@@ -129,7 +129,7 @@ func (s *Store) mediaByID(ctx context.Context, ids []any) (map[int64]*blog.Media
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: media by id: %w", err)
 	}
-	wrows, err := s.db.QueryContext(ctx, s.q("SELECT media_id, width FROM media_files WHERE media_id IN ("+placeholders(len(ids))+") ORDER BY width"), ids...)
+	wrows, err := s.conn.QueryContext(ctx, s.q("SELECT media_id, width FROM media_files WHERE media_id IN ("+placeholders(len(ids))+") ORDER BY width"), ids...)
 	if err != nil {
 		return nil, fmt.Errorf("store: media widths: %w", err)
 	}

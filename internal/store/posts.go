@@ -233,7 +233,7 @@ func (s *Store) PostByGUID(ctx context.Context, guid string) (*blog.Post, error)
 }
 
 func (s *Store) onePost(ctx context.Context, cond string, arg any) (*blog.Post, error) {
-	p, err := scanPost(s.db.QueryRowContext(ctx, s.q("SELECT "+postCols+" FROM posts p WHERE "+cond), arg))
+	p, err := scanPost(s.conn.QueryRowContext(ctx, s.q("SELECT "+postCols+" FROM posts p WHERE "+cond), arg))
 	if err != nil {
 		return nil, notFound(err, "get post")
 	}
@@ -255,7 +255,7 @@ func (s *Store) ancestors(ctx context.Context, id int64) ([]blog.Post, error) {
 	for depth := 0; id != 0 && depth < 20; depth++ {
 		var a blog.Post
 		var parent sql.NullInt64
-		err := s.db.QueryRowContext(ctx, s.q("SELECT id, slug, title, parent_id FROM posts WHERE id = ?"), id).
+		err := s.conn.QueryRowContext(ctx, s.q("SELECT id, slug, title, parent_id FROM posts WHERE id = ?"), id).
 			Scan(&a.ID, &a.Slug, &a.Title, &parent)
 		if err != nil {
 			return nil, notFound(err, "page ancestors")
@@ -295,14 +295,14 @@ func (s *Store) ListPosts(ctx context.Context, f blog.PostFilter) ([]blog.Post, 
 		return nil, 0, err
 	}
 	var total int
-	if err := s.db.QueryRowContext(ctx, s.q("SELECT count(*) "+from+where), args...).Scan(&total); err != nil {
+	if err := s.conn.QueryRowContext(ctx, s.q("SELECT count(*) "+from+where), args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count posts: %w", err)
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 10
 	}
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+postCols+" "+from+where+" ORDER BY "+order+" LIMIT ? OFFSET ?"),
+	rows, err := s.conn.QueryContext(ctx, s.q("SELECT "+postCols+" "+from+where+" ORDER BY "+order+" LIMIT ? OFFSET ?"),
 		append(args, limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list posts: %w", err)
@@ -424,7 +424,7 @@ func (s *Store) fillPosts(ctx context.Context, ps []blog.Post) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT pt.post_id, t.id, t.taxonomy, t.name, t.slug,
+	rows, err := s.conn.QueryContext(ctx, s.q(`SELECT pt.post_id, t.id, t.taxonomy, t.name, t.slug,
 		COALESCE(t.parent_id, 0), t.description FROM post_terms pt JOIN terms t ON t.id = pt.term_id
 		WHERE pt.post_id IN (`+placeholders(len(ids))+`) ORDER BY t.name`), ids...)
 	if err != nil {
@@ -463,7 +463,7 @@ func (s *Store) Adjacent(ctx context.Context, p *blog.Post, now time.Time) (prev
 	one := func(cond, order string) (*blog.Post, error) {
 		q := "SELECT " + postCols + " FROM posts p WHERE p.type = 'post' AND p.status = 'publish' AND p.published_at <= ? AND " +
 			cond + " ORDER BY " + order + " LIMIT 1"
-		x, err := scanPost(s.db.QueryRowContext(ctx, s.q(q), now.Unix(), p.PublishedAt.Unix(), p.PublishedAt.Unix(), p.ID))
+		x, err := scanPost(s.conn.QueryRowContext(ctx, s.q(q), now.Unix(), p.PublishedAt.Unix(), p.PublishedAt.Unix(), p.ID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, nil
 		}
@@ -552,7 +552,7 @@ func (s *Store) PublishIfDue(ctx context.Context, id int64, now time.Time) (bool
 
 // DueScheduled returns the IDs of scheduled posts whose time has come.
 func (s *Store) DueScheduled(ctx context.Context, now time.Time) ([]int64, error) {
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT id FROM posts WHERE status = 'future' AND published_at <= ?"), now.Unix())
+	rows, err := s.conn.QueryContext(ctx, s.q("SELECT id FROM posts WHERE status = 'future' AND published_at <= ?"), now.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("store: due scheduled: %w", err)
 	}
@@ -576,7 +576,7 @@ type Month struct {
 
 // Months lists the months with published posts, newest first, in loc.
 func (s *Store) Months(ctx context.Context, now time.Time, loc *time.Location) ([]Month, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT published_at FROM posts
+	rows, err := s.conn.QueryContext(ctx, s.q(`SELECT published_at FROM posts
 		WHERE type = 'post' AND status = 'publish' AND published_at <= ? ORDER BY published_at DESC`), now.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("store: months: %w", err)
@@ -601,7 +601,7 @@ func (s *Store) Months(ctx context.Context, now time.Time, loc *time.Location) (
 // LastModified returns when any published content last changed.
 func (s *Store) LastModified(ctx context.Context) (time.Time, error) {
 	var ts sql.NullInt64
-	if err := s.db.QueryRowContext(ctx, "SELECT max(updated_at) FROM posts").Scan(&ts); err != nil {
+	if err := s.conn.QueryRowContext(ctx, "SELECT max(updated_at) FROM posts").Scan(&ts); err != nil {
 		return time.Time{}, fmt.Errorf("store: last modified: %w", err)
 	}
 	return fromUnix(ts.Int64), nil

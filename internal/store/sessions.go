@@ -18,7 +18,7 @@ func (s *Store) Sessions() *SessionStore { return &SessionStore{s: s} }
 // FindCtx returns the data of an unexpired session.
 func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var data []byte
-	err := ss.s.db.QueryRowContext(ctx, ss.s.q("SELECT data FROM sessions WHERE token = ? AND expiry > ?"),
+	err := ss.s.conn.QueryRowContext(ctx, ss.s.q("SELECT data FROM sessions WHERE token = ? AND expiry > ?"),
 		token, time.Now().Unix()).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
@@ -31,7 +31,7 @@ func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 
 // CommitCtx saves a session.
 func (ss *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
-	_, err := ss.s.db.ExecContext(ctx, ss.s.q(`INSERT INTO sessions (token, data, expiry) VALUES (?, ?, ?)
+	_, err := ss.s.conn.ExecContext(ctx, ss.s.q(`INSERT INTO sessions (token, data, expiry) VALUES (?, ?, ?)
 		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`), token, b, expiry.Unix())
 	if err != nil {
 		return fmt.Errorf("store: commit session: %w", err)
@@ -41,7 +41,7 @@ func (ss *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, e
 
 // DeleteCtx removes a session.
 func (ss *SessionStore) DeleteCtx(ctx context.Context, token string) error {
-	if _, err := ss.s.db.ExecContext(ctx, ss.s.q("DELETE FROM sessions WHERE token = ?"), token); err != nil {
+	if _, err := ss.s.conn.ExecContext(ctx, ss.s.q("DELETE FROM sessions WHERE token = ?"), token); err != nil {
 		return fmt.Errorf("store: delete session: %w", err)
 	}
 	return nil
@@ -71,7 +71,7 @@ func (s *Store) DeleteExpired(ctx context.Context, now time.Time) error {
 		if q == "DELETE FROM rate_events WHERE at <= ?" {
 			cutoff = now.Add(-24 * time.Hour).Unix()
 		}
-		if _, err := s.db.ExecContext(ctx, s.q(q), cutoff); err != nil {
+		if _, err := s.conn.ExecContext(ctx, s.q(q), cutoff); err != nil {
 			return fmt.Errorf("store: delete expired: %w", err)
 		}
 	}

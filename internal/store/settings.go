@@ -8,7 +8,7 @@ import (
 
 // Settings returns every stored admin setting by name.
 func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT name, value FROM settings")
+	rows, err := s.conn.QueryContext(ctx, "SELECT name, value FROM settings")
 	if err != nil {
 		return nil, fmt.Errorf("store: settings: %w", err)
 	}

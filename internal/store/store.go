@@ -28,8 +28,10 @@ var ErrSchemaTooNew = errors.New("store: the database was created by a newer ver
 
 // Store is Quire's database.
 type Store struct {
-	db *sql.DB
-	d  dialect
+	db   *sql.DB
+	conn queryer // db, or the transaction of a Store made by InTx
+	txn  *sql.Tx // set inside InTx
+	d    dialect
 	// Path is the SQLite file, for engines that have one.
 	Path string
 }
@@ -60,7 +62,7 @@ func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: %s is not writable: %w", path, err)
 	}
-	return &Store{db: db, d: sqliteDialect{}, Path: path}, nil
+	return &Store{db: db, conn: db, d: sqliteDialect{}, Path: path}, nil
 }
 
 // SQLiteDSN is the connection string Quire uses for a SQLite file.
@@ -81,7 +83,7 @@ func (s *Store) Close() error { return s.db.Close() }
 // Ping checks the database answers.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
-	if err := s.db.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+	if err := s.conn.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
 		return fmt.Errorf("store: ping: %w", err)
 	}
 	return nil
@@ -135,7 +137,7 @@ func (s *Store) checkVersion(ctx context.Context, p *goose.Provider) error {
 	}
 	known := srcs[len(srcs)-1].Version
 	var exists int
-	_ = s.db.QueryRowContext(ctx, s.d.tableExistsQuery(), "goose_db_version").Scan(&exists)
+	_ = s.conn.QueryRowContext(ctx, s.d.tableExistsQuery(), "goose_db_version").Scan(&exists)
 	if exists == 0 {
 		return nil
 	}
@@ -150,7 +152,11 @@ func (s *Store) checkVersion(ctx context.Context, p *goose.Provider) error {
 }
 
 // tx runs fn in one transaction, committing when it returns nil.
+// Inside InTx it joins the outer transaction.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	if s.txn != nil {
+		return fn(s.txn)
+	}
 	t, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
@@ -163,6 +169,21 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	return nil
+}
+
+// InTx runs fn with a Store whose every method works inside one
+// transaction, committed when fn returns nil and rolled back otherwise: a
+// multi-step change (a folder of posts, an import) happens whole or not at
+// all.
+func (s *Store) InTx(ctx context.Context, fn func(*Store) error) error {
+	if s.txn != nil {
+		return fn(s)
+	}
+	return s.tx(ctx, func(t *sql.Tx) error {
+		c := *s
+		c.conn, c.txn = t, t
+		return fn(&c)
+	})
 }
 
 // queryer is what reads need from *sql.DB and *sql.Tx alike.
@@ -188,7 +209,7 @@ func (s *Store) bump(ctx context.Context, t queryer) error {
 // change. Reading it is cheap enough to do on every request.
 func (s *Store) ContentVersion(ctx context.Context) (int64, error) {
 	var v int64
-	if err := s.db.QueryRowContext(ctx, "SELECT version FROM site_state WHERE id = 1").Scan(&v); err != nil {
+	if err := s.conn.QueryRowContext(ctx, "SELECT version FROM site_state WHERE id = 1").Scan(&v); err != nil {
 		return 0, fmt.Errorf("store: content version: %w", err)
 	}
 	return v, nil

@@ -90,7 +90,7 @@ func (s *Store) postTermsOf(ctx context.Context, t queryer, postID int64) (cats,
 // Terms lists every term of a taxonomy by name, with counts of published
 // posts and, for categories, their paths.
 func (s *Store) Terms(ctx context.Context, tax blog.Taxonomy) ([]blog.Term, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT t.id, t.taxonomy, t.name, t.slug, COALESCE(t.parent_id, 0),
+	rows, err := s.conn.QueryContext(ctx, s.q(`SELECT t.id, t.taxonomy, t.name, t.slug, COALESCE(t.parent_id, 0),
 		t.description, (SELECT count(*) FROM post_terms pt JOIN posts p ON p.id = pt.post_id
 		WHERE pt.term_id = t.id AND p.status = 'publish' AND p.type = 'post')
 		FROM terms t WHERE t.taxonomy = ? ORDER BY t.name`), tax)
@@ -124,7 +124,7 @@ func (s *Store) Terms(ctx context.Context, tax blog.Taxonomy) ([]blog.Term, erro
 // Term returns the term with id.
 func (s *Store) Term(ctx context.Context, id int64) (*blog.Term, error) {
 	var t blog.Term
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, taxonomy, name, slug, COALESCE(parent_id, 0), description
+	err := s.conn.QueryRowContext(ctx, s.q(`SELECT id, taxonomy, name, slug, COALESCE(parent_id, 0), description
 		FROM terms WHERE id = ?`), id).Scan(&t.ID, &t.Taxonomy, &t.Name, &t.Slug, &t.ParentID, &t.Description)
 	if err != nil {
 		return nil, notFound(err, "get term")
@@ -144,7 +144,7 @@ func (s *Store) Term(ctx context.Context, id int64) (*blog.Term, error) {
 func (s *Store) TermByPath(ctx context.Context, tax blog.Taxonomy, path string) (*blog.Term, error) {
 	slugs := strings.Split(strings.Trim(path, "/"), "/")
 	var id int64
-	err := s.db.QueryRowContext(ctx, s.q("SELECT id FROM terms WHERE taxonomy = ? AND slug = ?"), tax, slugs[len(slugs)-1]).Scan(&id)
+	err := s.conn.QueryRowContext(ctx, s.q("SELECT id FROM terms WHERE taxonomy = ? AND slug = ?"), tax, slugs[len(slugs)-1]).Scan(&id)
 	if err != nil {
 		return nil, notFound(err, "term by path")
 	}
@@ -221,7 +221,7 @@ func (s *Store) DeleteTerm(ctx context.Context, id int64) error {
 
 // categoryPaths maps each category ID to its slug path from the root.
 func (s *Store) categoryPaths(ctx context.Context) (map[int64]string, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, slug, COALESCE(parent_id, 0) FROM terms WHERE taxonomy = 'category'")
+	rows, err := s.conn.QueryContext(ctx, "SELECT id, slug, COALESCE(parent_id, 0) FROM terms WHERE taxonomy = 'category'")
 	if err != nil {
 		return nil, fmt.Errorf("store: category paths: %w", err)
 	}

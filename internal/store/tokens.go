@@ -55,7 +55,7 @@ func (s *Store) IssueToken(ctx context.Context, purpose string, userID int64, tt
 // using it up.
 func (s *Store) CheckToken(ctx context.Context, purpose, tok string) (userID int64, err error) {
 	var uid sql.NullInt64
-	err = s.db.QueryRowContext(ctx, s.q(`SELECT user_id FROM tokens WHERE hash = ? AND purpose = ?
+	err = s.conn.QueryRowContext(ctx, s.q(`SELECT user_id FROM tokens WHERE hash = ? AND purpose = ?
 		AND used_at IS NULL AND expires_at > ?`), hashToken(tok), purpose, time.Now().Unix()).Scan(&uid)
 	if err != nil {
 		return 0, notFound(err, "check token")
@@ -63,21 +63,24 @@ func (s *Store) CheckToken(ctx context.Context, purpose, tok string) (userID int
 	return uid.Int64, nil
 }
 
-// UseToken marks a token used, inside fn's transaction so the token and the
-// change it allows happen together or not at all. It fails with ErrNotFound
-// when the token is unknown, used or expired.
-func (s *Store) UseToken(ctx context.Context, purpose, tok string, fn func(userID int64) error) error {
-	uid, err := s.CheckToken(ctx, purpose, tok)
-	if err != nil {
-		return err
-	}
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL`),
-		time.Now().Unix(), hashToken(tok))
-	if err != nil {
-		return fmt.Errorf("store: use token: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("store: use token: %w", blog.ErrNotFound)
-	}
-	return fn(uid)
+// UseToken marks a token used and runs fn in the same transaction, so the
+// token and the change it allows happen together or not at all (fn gets a
+// Store inside that transaction). It fails with ErrNotFound when the token
+// is unknown, used or expired.
+func (s *Store) UseToken(ctx context.Context, purpose, tok string, fn func(tx *Store, userID int64) error) error {
+	return s.InTx(ctx, func(tx *Store) error {
+		uid, err := tx.CheckToken(ctx, purpose, tok)
+		if err != nil {
+			return err
+		}
+		res, err := tx.conn.ExecContext(ctx, tx.q(`UPDATE tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL`),
+			time.Now().Unix(), hashToken(tok))
+		if err != nil {
+			return fmt.Errorf("store: use token: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("store: use token: %w", blog.ErrNotFound)
+		}
+		return fn(tx, uid)
+	})
 }

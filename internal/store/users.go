@@ -60,7 +60,7 @@ func (s *Store) CreateUser(ctx context.Context, u *blog.User) error {
 
 // User returns the user with id.
 func (s *Store) User(ctx context.Context, id int64) (*blog.User, error) {
-	u, err := scanUser(s.db.QueryRowContext(ctx, s.q("SELECT "+userCols+" FROM users WHERE id = ?"), id))
+	u, err := scanUser(s.conn.QueryRowContext(ctx, s.q("SELECT "+userCols+" FROM users WHERE id = ?"), id))
 	if err != nil {
 		return nil, notFound(err, "get user")
 	}
@@ -69,7 +69,7 @@ func (s *Store) User(ctx context.Context, id int64) (*blog.User, error) {
 
 // UserByEmail returns the user with email (compared case-insensitively).
 func (s *Store) UserByEmail(ctx context.Context, email string) (*blog.User, error) {
-	u, err := scanUser(s.db.QueryRowContext(ctx, s.q("SELECT "+userCols+" FROM users WHERE email = ?"), blog.NormalizeEmail(email)))
+	u, err := scanUser(s.conn.QueryRowContext(ctx, s.q("SELECT "+userCols+" FROM users WHERE email = ?"), blog.NormalizeEmail(email)))
 	if err != nil {
 		return nil, notFound(err, "user by email")
 	}
@@ -78,7 +78,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*blog.User, erro
 
 // UserByLogin returns the user whose author slug is login.
 func (s *Store) UserByLogin(ctx context.Context, login string) (*blog.User, error) {
-	u, err := scanUser(s.db.QueryRowContext(ctx, s.q("SELECT "+userCols+" FROM users WHERE login = ?"), login))
+	u, err := scanUser(s.conn.QueryRowContext(ctx, s.q("SELECT "+userCols+" FROM users WHERE login = ?"), login))
 	if err != nil {
 		return nil, notFound(err, "user by login")
 	}
@@ -87,7 +87,7 @@ func (s *Store) UserByLogin(ctx context.Context, login string) (*blog.User, erro
 
 // Users lists every user by name.
 func (s *Store) Users(ctx context.Context) ([]blog.User, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT "+userCols+" FROM users ORDER BY name, id")
+	rows, err := s.conn.QueryContext(ctx, "SELECT "+userCols+" FROM users ORDER BY name, id")
 	if err != nil {
 		return nil, fmt.Errorf("store: list users: %w", err)
 	}
@@ -106,7 +106,7 @@ func (s *Store) Users(ctx context.Context) ([]blog.User, error) {
 // CountUsers returns how many users exist (0 before setup).
 func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM users").Scan(&n); err != nil {
+	if err := s.conn.QueryRowContext(ctx, "SELECT count(*) FROM users").Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count users: %w", err)
 	}
 	return n, nil
@@ -115,7 +115,7 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 // UpdateUser saves u's name, email and role.
 func (s *Store) UpdateUser(ctx context.Context, u *blog.User) error {
 	u.Email = blog.NormalizeEmail(u.Email)
-	_, err := s.db.ExecContext(ctx, s.q("UPDATE users SET name = ?, email = ?, role = ? WHERE id = ?"),
+	_, err := s.conn.ExecContext(ctx, s.q("UPDATE users SET name = ?, email = ?, role = ? WHERE id = ?"),
 		u.Name, u.Email, u.Role, u.ID)
 	if s.d.isUniqueViolation(err) {
 		return (blog.FieldErrors{"email": "A user with this email address already exists."}).Err()
@@ -128,7 +128,7 @@ func (s *Store) UpdateUser(ctx context.Context, u *blog.User) error {
 
 // SetPasswordHash replaces a user's password hash.
 func (s *Store) SetPasswordHash(ctx context.Context, id int64, hash string) error {
-	if _, err := s.db.ExecContext(ctx, s.q("UPDATE users SET password_hash = ? WHERE id = ?"), hash, id); err != nil {
+	if _, err := s.conn.ExecContext(ctx, s.q("UPDATE users SET password_hash = ? WHERE id = ?"), hash, id); err != nil {
 		return fmt.Errorf("store: set password: %w", err)
 	}
 	return nil
@@ -139,7 +139,7 @@ func (s *Store) usersByID(ctx context.Context, ids []any) (map[int64]*blog.User,
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+userCols+" FROM users WHERE id IN ("+placeholders(len(ids))+")"), ids...)
+	rows, err := s.conn.QueryContext(ctx, s.q("SELECT "+userCols+" FROM users WHERE id IN ("+placeholders(len(ids))+")"), ids...)
 	if err != nil {
 		return nil, fmt.Errorf("store: users by id: %w", err)
 	}

@@ -13,12 +13,12 @@ import (
 // starting at once) all get the same value. It does not change the content
 // version: it is meant for internal keys such as signing secrets.
 func (s *Store) EnsureSetting(ctx context.Context, name, value string) (string, error) {
-	if _, err := s.db.ExecContext(ctx, s.q(`INSERT INTO settings (name, value) VALUES (?, ?)
+	if _, err := s.conn.ExecContext(ctx, s.q(`INSERT INTO settings (name, value) VALUES (?, ?)
 		ON CONFLICT (name) DO NOTHING`), name, value); err != nil {
 		return "", fmt.Errorf("store: ensure setting %s: %w", name, err)
 	}
 	var v string
-	if err := s.db.QueryRowContext(ctx, s.q("SELECT value FROM settings WHERE name = ?"), name).Scan(&v); err != nil {
+	if err := s.conn.QueryRowContext(ctx, s.q("SELECT value FROM settings WHERE name = ?"), name).Scan(&v); err != nil {
 		return "", fmt.Errorf("store: ensure setting %s: %w", name, err)
 	}
 	return v, nil
@@ -29,7 +29,7 @@ func (s *Store) EnsureSetting(ctx context.Context, name, value string) (string, 
 // PublishedAt, UpdatedAt), newest first. Pages' Parents are filled from the
 // same list where the parents are known, so the caller need not query again.
 func (s *Store) PublicPostRefs(ctx context.Context, now time.Time) ([]blog.Post, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, type, slug, COALESCE(parent_id, 0), published_at, updated_at
+	rows, err := s.conn.QueryContext(ctx, s.q(`SELECT id, type, slug, COALESCE(parent_id, 0), published_at, updated_at
 		FROM posts WHERE status = 'publish' AND published_at <= ? AND password = ''
 		ORDER BY published_at DESC, id DESC`), now.Unix())
 	if err != nil {
@@ -50,7 +50,7 @@ func (s *Store) PublicPostRefs(ctx context.Context, now time.Time) ([]blog.Post,
 		return nil, fmt.Errorf("store: public post refs: %w", err)
 	}
 	// Page ancestors may be unpublished; read every page's slug and parent.
-	prow, err := s.db.QueryContext(ctx, "SELECT id, slug, COALESCE(parent_id, 0) FROM posts WHERE type = 'page'")
+	prow, err := s.conn.QueryContext(ctx, "SELECT id, slug, COALESCE(parent_id, 0) FROM posts WHERE type = 'page'")
 	if err != nil {
 		return nil, fmt.Errorf("store: public post refs: %w", err)
 	}
