@@ -147,7 +147,9 @@ func TestTokensSingleUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	calls := 0
-	use := func() error { return s.UseToken(ctx, store.TokenSetup, tok, func(*store.Store, int64) error { calls++; return nil }) }
+	use := func() error {
+		return s.UseToken(ctx, store.TokenSetup, tok, func(*store.Store, int64) error { calls++; return nil })
+	}
 	if err := use(); err != nil {
 		t.Fatal(err)
 	}
