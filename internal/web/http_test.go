@@ -113,6 +113,14 @@ func TestPasswordProtectedPost(t *testing.T) {
 	if r := e.do(req); strings.Contains(r.body, "The secret agenda.") {
 		t.Errorf("cookie still works after the password changed")
 	}
+	// Guessing is limited per client address.
+	limited := false
+	for i := 0; i < 30 && !limited; i++ {
+		limited = post("guess").Code == http.StatusTooManyRequests
+	}
+	if !limited {
+		t.Errorf("30 wrong guesses were never limited")
+	}
 	st, _ := e.st.Settings(ctx)
 	if len(st["post_password_secret"]) < 32 {
 		t.Errorf("no stored secret")

@@ -15,11 +15,19 @@ import (
 	"time"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/clientip"
 )
 
 // secretSetting is the settings key of the key that signs post-password
 // cookies. It is made at random on first use.
 const secretSetting = "post_password_secret"
+
+// passwordAttempts passwords may be tried per client address in each
+// passwordWindow, across every protected post.
+const (
+	passwordAttempts = 20
+	passwordWindow   = 10 * time.Minute
+)
 
 // passwordCookieAge is how long a reader stays let in to a protected post.
 const passwordCookieAge = 10 * 24 * time.Hour
@@ -55,6 +63,16 @@ func (h *Handler) postPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	if p.Password == "" {
 		http.Redirect(w, r, st.PostPath(p), http.StatusSeeOther)
+		return
+	}
+	ok, err := h.Store.Allow(r.Context(), "post-password:"+clientip.From(r), passwordAttempts, passwordWindow)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !ok {
+		h.fail(w, r, &statusError{status: http.StatusTooManyRequests,
+			msg: "Too many password attempts from your address. Please wait a few minutes and try again."})
 		return
 	}
 	typed := r.PostForm.Get("password")
