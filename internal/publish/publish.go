@@ -106,16 +106,46 @@ func Files(ctx context.Context, o Options, paths []string) ([]Result, error) {
 		return nil, errors.Join(errs...)
 	}
 
-	written := map[string]int64{} // slug → ID of pages written in this run
-	results := make([]Result, 0, len(ordered))
-	for _, d := range ordered {
-		r, err := write(ctx, o, d, written)
-		if err != nil {
-			return results, fmt.Errorf("publish: %s: %w", d.path, err)
+	// Every file is written in one transaction: a failure half-way leaves
+	// the database as it was. Jobs are enqueued once the posts are committed.
+	var results []Result
+	var due []scheduled
+	err = o.Store.InTx(ctx, func(tx *store.Store) error {
+		txo := o
+		txo.Store = tx
+		written := map[string]int64{} // slug → ID of pages written in this run
+		results = make([]Result, 0, len(ordered))
+		due = due[:0]
+		for _, d := range ordered {
+			r, s, err := write(ctx, txo, d, written)
+			if err != nil {
+				return fmt.Errorf("publish: %s: %w", d.path, err)
+			}
+			results = append(results, r)
+			if s != nil {
+				due = append(due, *s)
+			}
 		}
-		results = append(results, r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if o.Jobs != nil {
+		for _, s := range due {
+			if err := o.Jobs.SchedulePublish(ctx, s.id, s.at); err != nil {
+				return results, fmt.Errorf("publish: schedule %s: %w", s.path, err)
+			}
+		}
 	}
 	return results, nil
+}
+
+// scheduled is a post to publish later, enqueued after the write commits.
+type scheduled struct {
+	path string
+	id   int64
+	at   time.Time
 }
 
 // collect expands folders into the Markdown files under them, in a stable
@@ -283,10 +313,10 @@ func order(ctx context.Context, st *store.Store, docs []*doc) ([]*doc, []error) 
 }
 
 // write creates or updates the post d describes.
-func write(ctx context.Context, o Options, d *doc, written map[string]int64) (Result, error) {
+func write(ctx context.Context, o Options, d *doc, written map[string]int64) (Result, *scheduled, error) {
 	existing, err := find(ctx, o.Store, d.slug)
 	if err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
 	p := d.post
 	p.AuthorID = o.AuthorID
@@ -317,13 +347,13 @@ func write(ctx context.Context, o Options, d *doc, written map[string]int64) (Re
 		} else {
 			parent, err := o.Store.PostBySlug(ctx, d.parent)
 			if err != nil {
-				return Result{}, fmt.Errorf("find parent: %w", err)
+				return Result{}, nil, fmt.Errorf("find parent: %w", err)
 			}
 			p.ParentID = parent.ID
 		}
 	}
 	if err := markup.Prepare(&p); err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
 	if d.image != "" {
 		var current *blog.Media
@@ -332,25 +362,24 @@ func write(ctx context.Context, o Options, d *doc, written map[string]int64) (Re
 		}
 		id, err := featured(ctx, o, d, current)
 		if err != nil {
-			return Result{}, err
+			return Result{}, nil, err
 		}
 		p.FeaturedID = id
 	}
 	changed, err := o.Store.SavePost(ctx, &p)
 	if err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
 	if p.Type == blog.TypePage {
 		written[p.Slug] = p.ID
 	}
-	if changed && p.Status == blog.StatusScheduled && o.Jobs != nil {
-		if err := o.Jobs.SchedulePublish(ctx, p.ID, p.PublishedAt); err != nil {
-			return Result{}, fmt.Errorf("schedule: %w", err)
-		}
+	var later *scheduled
+	if changed && p.Status == blog.StatusScheduled {
+		later = &scheduled{path: d.path, id: p.ID, at: p.PublishedAt}
 	}
 	saved, err := o.Store.Post(ctx, p.ID)
 	if err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
 	action := Created
 	switch {
@@ -359,7 +388,7 @@ func write(ctx context.Context, o Options, d *doc, written map[string]int64) (Re
 	case existing != nil:
 		action = Unchanged
 	}
-	return Result{Path: d.path, Action: action, URL: o.Settings.PostURL(saved)}, nil
+	return Result{Path: d.path, Action: action, URL: o.Settings.PostURL(saved)}, later, nil
 }
 
 // find returns the post known by slug now or before, or nil.

@@ -22,16 +22,16 @@ import (
 // now is the fixed "present" of every test.
 var now = time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
 
-type scheduled struct {
+type enqueued struct {
 	id int64
 	at time.Time
 }
 
 // fakeScheduler records what would be enqueued.
-type fakeScheduler struct{ calls []scheduled }
+type fakeScheduler struct{ calls []enqueued }
 
 func (f *fakeScheduler) SchedulePublish(ctx context.Context, id int64, at time.Time) error {
-	f.calls = append(f.calls, scheduled{id, at})
+	f.calls = append(f.calls, enqueued{id, at})
 	return nil
 }
 

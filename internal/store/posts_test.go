@@ -171,3 +171,26 @@ func TestMigrateRefusesNewerSchema(t *testing.T) {
 		t.Fatalf("got %v, want ErrSchemaTooNew", err)
 	}
 }
+
+func TestInTxRollsBackEverything(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.New(t)
+	boom := errors.New("boom")
+	err := s.InTx(ctx, func(tx *store.Store) error {
+		for _, title := range []string{"One", "Two"} {
+			if _, err := tx.SavePost(ctx, newPost(title)); err != nil {
+				return err
+			}
+		}
+		if _, total, err := tx.ListPosts(ctx, blog.PostFilter{}); err != nil || total != 2 {
+			t.Errorf("inside the transaction: %d posts, %v", total, err)
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("got %v", err)
+	}
+	if _, total, _ := s.ListPosts(ctx, blog.PostFilter{}); total != 0 {
+		t.Errorf("%d posts survived a rolled-back transaction", total)
+	}
+}
