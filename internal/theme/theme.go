@@ -41,6 +41,7 @@ type StaticFile struct {
 
 // Theme is a loaded set of templates and static files.
 type Theme struct {
+	shared  *template.Template // the underscore templates, for RenderPart
 	pages   map[string]*template.Template
 	static  map[string]*StaticFile
 	version string
@@ -107,6 +108,7 @@ func Load(dir string) (*Theme, error) {
 		}
 		t.pages[strings.TrimSuffix(name, ".html")] = c.Lookup(name)
 	}
+	t.shared = base // cloned for every page above; from now on only executed
 	t.version = hex.EncodeToString(all.Sum(nil)[:8])
 	return t, nil
 }
@@ -186,6 +188,20 @@ func (t *Theme) Render(w io.Writer, page string, data any) error {
 	}
 	if _, err := w.Write(buf.Bytes()); err != nil {
 		return fmt.Errorf("theme: write %s: %w", page, err)
+	}
+	return nil
+}
+
+// RenderPart executes a template defined in the shared (underscore) files,
+// such as "sidebar-lists", on its own. Parts that depend only on the site's
+// content can be rendered once per content version and given to pages as
+// template.HTML.
+func (t *Theme) RenderPart(w io.Writer, name string, data any) error {
+	if t.shared.Lookup(name) == nil {
+		return fmt.Errorf("theme: no template %q", name)
+	}
+	if err := t.shared.ExecuteTemplate(w, name, data); err != nil {
+		return fmt.Errorf("theme: render %s: %w", name, err)
 	}
 	return nil
 }

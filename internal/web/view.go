@@ -29,7 +29,8 @@ type pageView struct {
 	Recent      []link
 	Archives    []link
 	Categories  []link
-	Query       string // what the search box shows
+	Sidebar     template.HTML // Recent, Archives and Categories, rendered once per version
+	Query       string        // what the search box shows
 	Year        int
 
 	Heading string // h1 of lists and error pages
@@ -108,6 +109,7 @@ type chrome struct {
 	archives   []link
 	categories []link
 	lastMod    time.Time // when published content last changed
+	sidebar    template.HTML
 }
 
 const chromeMaxAge = time.Minute
@@ -162,6 +164,12 @@ func (h *Handler) chromeFor(ctx context.Context, st *site.Settings, ver int64) (
 	if c.lastMod, err = h.Store.LastModified(ctx); err != nil {
 		return nil, fmt.Errorf("web: last modified: %w", err)
 	}
+	var sb strings.Builder
+	if err := h.Theme.RenderPart(&sb, "sidebar-lists", struct{ Recent, Archives, Categories []link }{
+		c.recent, c.archives, c.categories}); err != nil {
+		return nil, fmt.Errorf("web: sidebar: %w", err)
+	}
+	c.sidebar = template.HTML(sb.String())
 	h.chromeMu.Lock()
 	h.chrome = c
 	h.chromeMu.Unlock()
@@ -191,6 +199,7 @@ func (h *Handler) newPage(r *http.Request, st *site.Settings, c *chrome, title s
 		Recent:     c.recent,
 		Archives:   c.archives,
 		Categories: c.categories,
+		Sidebar:    c.sidebar,
 		Year:       h.Now().In(st.Loc).Year(),
 		Feeds: []feedLink{
 			{Type: "application/rss+xml", Title: st.Title + " » RSS feed", URL: st.Abs("/feed/")},
@@ -269,6 +278,7 @@ func listItem(st *site.Settings, p *blog.Post) itemView {
 		iv.Image.Lazy = true
 	}
 	if iv.Protected {
+		iv.Image = nil
 		return iv
 	}
 	body, cut := teaser(p)
