@@ -238,6 +238,15 @@ func TestListPagingAndMore(t *testing.T) {
 	}
 	r.has(t, "Before <em>the cut </em></p>", "password protected")
 	r.lacks(t, "Secret plan.", "Far after.")
+
+	// A long post without a break is summarised; a short one is shown whole.
+	e.post("Long One", day(2011, 1, 3), func(p *blog.Post) {
+		p.BodyHTML = "<p>" + strings.Repeat("word ", 300) + "</p><p>The very end.</p>"
+	})
+	e.post("Short One", day(2011, 1, 4), func(p *blog.Post) { p.BodyHTML = "<p>Tiny <strong>post</strong>.</p>" })
+	r = e.get("/")
+	r.has(t, "Tiny <strong>post</strong>.", "…", `href="/2011/01/03/long-one/">Continue reading`)
+	r.lacks(t, "The very end.", `href="/2011/01/04/short-one/">Continue reading`)
 }
 
 func TestMountsBesideOtherPatterns(t *testing.T) {

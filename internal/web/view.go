@@ -301,7 +301,9 @@ func teaser(p *blog.Post) (template.HTML, bool) {
 	if ex := strings.TrimSpace(p.Excerpt); ex != "" {
 		return template.HTML("<p>" + template.HTMLEscapeString(ex) + "</p>"), true
 	}
-	if s := markup.Summary(p.BodyHTML, 55); s != "" {
+	// A summary only when it is shorter than the post (markup.Summary ends a
+	// cut text with "…"); a short post is shown whole.
+	if s := markup.Summary(p.BodyHTML, 55); strings.HasSuffix(s, "…") {
 		return template.HTML("<p>" + template.HTMLEscapeString(s) + "</p>"), true
 	}
 	return template.HTML(p.BodyHTML), false
