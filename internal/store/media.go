@@ -88,6 +88,9 @@ func (s *Store) ListMedia(ctx context.Context, limit, offset int) ([]blog.Media,
 // MediaFile returns the stored copy of image id whose width is the smallest
 // one at least width wide (the original when width is 0 or larger than all).
 func (s *Store) MediaFile(ctx context.Context, id int64, width int) (*MediaFile, error) {
+	if width <= 0 {
+		width = 1 << 30 // wider than any copy: the original, which is the widest
+	}
 	var f MediaFile
 	err := s.conn.QueryRowContext(ctx, s.q(`SELECT width, height, data FROM media_files WHERE media_id = ?
 		ORDER BY CASE WHEN width >= ? THEN 0 ELSE 1 END, CASE WHEN width >= ? THEN width ELSE -width END LIMIT 1`),
