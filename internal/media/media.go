@@ -78,7 +78,11 @@ func ContentType(data []byte) string {
 // its record and files: the original first, then copies resized to each of
 // blog.MediaWidths narrower than it.
 //
-// The original keeps its bytes. Copies of JPEG and opaque WebP images are
+// The original keeps its pixels' bytes but loses its metadata (EXIF with
+// GPS position and camera serial, XMP, IPTC, comments); a JPEG keeps only
+// its orientation tag. When its structure cannot be walked it is encoded
+// again from the decoded image instead (a WebP then becomes a PNG, and
+// MIME and Filename say so). Size is the stored original's. Copies of JPEG and opaque WebP images are
 // JPEGs; copies of PNG, GIF (first frame) and transparent WebP images are
 // PNGs. A JPEG's orientation tag is applied to the copies, and Width and
 // Height are the image as it is shown. Problems with the file itself are
@@ -117,15 +121,19 @@ func Process(filename string, data []byte) (*blog.Media, []store.MediaFile, erro
 	if orient >= 5 {
 		w, h = h, w // shown turned a quarter
 	}
+	asJPEG := mime == "image/jpeg" || mime == "image/webp" && opaque(img)
+	orig, origMIME, err := storedOriginal(mime, data, orient, img)
+	if err != nil {
+		return nil, nil, err
+	}
 	m := &blog.Media{
-		Filename: SafeFilename(filename, mime),
-		MIME:     mime,
+		Filename: SafeFilename(filename, origMIME),
+		MIME:     origMIME,
 		Width:    w,
 		Height:   h,
-		Size:     int64(len(data)),
+		Size:     int64(len(orig)),
 	}
-	files := []store.MediaFile{{Width: w, Height: h, Data: data}}
-	asJPEG := mime == "image/jpeg" || mime == "image/webp" && opaque(img)
+	files := []store.MediaFile{{Width: w, Height: h, Data: orig}}
 	for _, tw := range blog.MediaWidths {
 		if tw >= w {
 			continue
