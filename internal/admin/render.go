@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/store"
 	"github.com/quirehq/quire/internal/site"
 )
 
@@ -163,6 +164,10 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status, msg = http.StatusNotFound, "There is nothing here. It may have been deleted."
 	case errors.Is(err, errForbidden):
 		status, msg = http.StatusForbidden, "Your role does not allow this. Ask the site owner if you need it."
+	case store.IsUnavailable(err):
+		status, msg = http.StatusServiceUnavailable, "The database cannot be reached just now. Nothing was saved; please try again in a minute."
+		w.Header().Set("Retry-After", "30")
+		h.logError(r, err)
 	default:
 		h.logError(r, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/store"
 )
 
 // statusError is a failure that has its own status and a message safe to
@@ -39,6 +40,11 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 			"Sorry, there is nothing at this address. It may have moved, or the link may be mistyped."
 	case errors.As(err, &se):
 		status, heading, msg = se.status, http.StatusText(se.status), se.msg
+	case store.IsUnavailable(err):
+		h.Logger.WarnContext(r.Context(), "web: database unavailable", "path", r.URL.Path, "err", err)
+		hd.Set("Retry-After", "30")
+		h.unavailable(w)
+		return
 	default:
 		h.Logger.ErrorContext(r.Context(), "web: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
@@ -68,4 +74,21 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	hd.Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(heading + "\n\n" + msg + "\n"))
+}
+
+// unavailablePage is shown while the database cannot be reached; it needs
+// nothing from the database or the theme.
+const unavailablePage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>Back in a moment</title></head>
+<body><main><h1>Back in a moment</h1>
+<p>The site is briefly unavailable while we reconnect to its database. Please try again in a minute.</p>
+</main></body></html>
+`
+
+// unavailable answers 503 with a friendly page.
+func (h *Handler) unavailable(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	_, _ = w.Write([]byte(unavailablePage))
 }
