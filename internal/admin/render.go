@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/quirehq/quire/internal/blog"
-	"github.com/quirehq/quire/internal/store"
 	"github.com/quirehq/quire/internal/site"
+	"github.com/quirehq/quire/internal/store"
 )
 
 //go:embed templates/*.html
