@@ -3,6 +3,7 @@
 package publish
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -412,13 +413,16 @@ func featured(ctx context.Context, o Options, d *doc, current *blog.Media) (int6
 	if err != nil {
 		return 0, fmt.Errorf("read image: %w", err)
 	}
-	name := media.SafeFilename(filepath.Base(path), media.ContentType(data))
-	if current != nil && current.Filename == name && current.Size == int64(len(data)) {
-		return current.ID, nil
-	}
 	m, files, err := media.Process(filepath.Base(path), data)
 	if err != nil {
 		return 0, fmt.Errorf("image %s: %s", path, imageProblem(err))
+	}
+	// The stored original has its metadata stripped: compare what would be
+	// stored with what is, so an unchanged image is not stored twice.
+	if current != nil && current.Filename == m.Filename && current.Size == m.Size {
+		if f, err := o.Store.MediaFile(ctx, current.ID, 0); err == nil && bytes.Equal(f.Data, files[0].Data) {
+			return current.ID, nil
+		}
 	}
 	m.AuthorID = o.AuthorID
 	m.Widths = nil // CreateMedia records the widths of the files it stores

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/media"
 )
 
 // immutable is the Cache-Control of responses whose URL changes when their
@@ -55,14 +56,12 @@ func (h *Handler) mediaFile(w http.ResponseWriter, r *http.Request) {
 		notModified(w)
 		return
 	}
-	// Ask for the chosen width itself: store.MediaFile with 0 gives the
-	// smallest copy, not the original.
 	f, err := h.Store.MediaFile(r.Context(), id, chosen)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	hd.Set("Content-Type", m.MIME)
+	hd.Set("Content-Type", media.ContentType(f.Data))
 	hd.Set("Content-Length", strconv.Itoa(len(f.Data)))
 	hd.Set("Last-Modified", m.CreatedAt.UTC().Format(http.TimeFormat))
 	_, _ = w.Write(f.Data)
