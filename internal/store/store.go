@@ -34,7 +34,14 @@ type Store struct {
 	d    dialect
 	// Path is the SQLite file, for engines that have one.
 	Path string
+	// dsn is the PostgreSQL connection string (with its password: never log it).
+	dsn string
 }
+
+// PostgresDSN returns the connection string of a PostgreSQL store, for
+// components that need their own pool (the job queue). It holds the
+// password: never log it.
+func (s *Store) PostgresDSN() string { return s.dsn }
 
 // OpenSQLite opens (creating when missing) the SQLite database at path, with
 // WAL, a busy timeout, foreign keys, and write transactions that take the
