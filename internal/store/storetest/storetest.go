@@ -74,6 +74,38 @@ func URL(t testing.TB) string {
 	return createDB(t, base)
 }
 
+// EmptyURL returns the URL of a new, empty PostgreSQL database (not even
+// migrated), dropped when the test ends, or skips when no server is
+// configured.
+func EmptyURL(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(EnvURL)
+	if base == "" {
+		t.Skip("no PostgreSQL: set " + EnvURL + " (make test does)")
+	}
+	ctx := context.Background()
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	name := fmt.Sprintf("quire_e_%d_%d", os.Getpid(), seq.Add(1))
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("storetest: create database: %v", err)
+	}
+	t.Cleanup(func() { dropDB(base, name) })
+	return withDB(base, name)
+}
+
+func dropDB(base, name string) {
+	a, err := sql.Open("pgx", base)
+	if err != nil {
+		return
+	}
+	defer a.Close()
+	a.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+}
+
 func newPostgres(t testing.TB, base string) *store.Store {
 	t.Helper()
 	dsn := createDB(t, base)
@@ -102,14 +134,7 @@ func createDB(t testing.TB, base string) string {
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+tplName); err != nil {
 		t.Fatalf("storetest: create database: %v", err)
 	}
-	t.Cleanup(func() {
-		a, err := sql.Open("pgx", base)
-		if err != nil {
-			return
-		}
-		defer a.Close()
-		a.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-	})
+	t.Cleanup(func() { dropDB(base, name) })
 	return withDB(base, name)
 }
 
