@@ -6,11 +6,29 @@ package jobs
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
+	"sync"
 	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/quirehq/quire/internal/mail"
 	"github.com/quirehq/quire/internal/store"
+)
+
+// Defaults for the Config fields left zero.
+const (
+	DefaultMaxWorkers        = 4
+	DefaultFetchPollInterval = time.Second
+	DefaultFetchCooldown     = 100 * time.Millisecond
+	DefaultSafetyNetInterval = time.Minute
+	DefaultCleanupInterval   = time.Hour
+	// DefaultJobTimeout bounds one run of a job; mail has its own 30 s
+	// limit inside it.
+	DefaultJobTimeout = 2 * time.Minute
 )
 
 // Config is what the queue needs.
@@ -18,27 +36,223 @@ type Config struct {
 	Store  *store.Store
 	Mail   mail.Sender // sends directly; the queue retries it
 	Logger *slog.Logger
+
+	// MaxWorkers is how many jobs run at once.
+	MaxWorkers int
+	// FetchPollInterval is how often the queue looks for due jobs when
+	// nothing tells it about new ones; FetchCooldown is the least time
+	// between two looks.
+	FetchPollInterval time.Duration
+	FetchCooldown     time.Duration
+	// SafetyNetInterval is how often every due scheduled post is published
+	// whether or not its job exists; CleanupInterval is how often expired
+	// sessions, tokens and rate-limit events are deleted. Negative turns
+	// either off.
+	SafetyNetInterval time.Duration
+	CleanupInterval   time.Duration
+	// MailRetryDelay, when set, is the wait before retrying a failed
+	// message after attempt (1 after the first try); nil uses River's
+	// backoff.
+	MailRetryDelay func(attempt int) time.Duration
 }
 
 // Queue enqueues jobs and, once started, works them.
-type Queue struct{}
+type Queue struct {
+	client riverClient
+	eng    *engine
+	log    *slog.Logger
+	mail   mail.Sender
 
-// Migrate creates or updates River's own tables.
-func Migrate(ctx context.Context, st *store.Store) error { return errors.New("jobs: not written yet") }
+	mu      sync.Mutex
+	started bool
+	stopped bool
+}
+
+// Migrate creates or updates River's own tables. Running it again does
+// nothing.
+func Migrate(ctx context.Context, st *store.Store) error {
+	eng, err := openEngine(ctx, st)
+	if err != nil {
+		return err
+	}
+	defer eng.close()
+	m, err := eng.newMigrator()
+	if err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	return nil
+}
 
 // New returns a queue that can enqueue jobs; Start makes it work them too.
-func New(c Config) (*Queue, error) { return nil, errors.New("jobs: not written yet") }
+// A queue that is never started (a command-line run) only inserts; Stop
+// releases its connection either way.
+func New(c Config) (*Queue, error) {
+	if c.Store == nil {
+		return nil, errors.New("jobs: no store")
+	}
+	log := c.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	pollEvery := or(c.FetchPollInterval, DefaultFetchPollInterval)
+	cooldown := min(or(c.FetchCooldown, DefaultFetchCooldown), pollEvery)
 
-// Start begins working jobs until Stop.
-func (q *Queue) Start(ctx context.Context) error { return errors.New("jobs: not written yet") }
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &publishWorker{st: c.Store, log: log})
+	river.AddWorker(workers, &sendMailWorker{st: c.Store, mail: c.Mail, retry: c.MailRetryDelay, log: log})
+	river.AddWorker(workers, &cleanupWorker{st: c.Store})
+	river.AddWorker(workers, &publishDueWorker{st: c.Store, log: log})
 
-// Stop finishes running jobs and stops.
-func (q *Queue) Stop(ctx context.Context) error { return nil }
+	var periodic []*river.PeriodicJob
+	if d := or(c.SafetyNetInterval, DefaultSafetyNetInterval); d > 0 {
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(d),
+			func() (river.JobArgs, *river.InsertOpts) { return publishDueArgs{}, nil },
+			&river.PeriodicJobOpts{ID: KindPublishDue, RunOnStart: true}))
+	}
+	if d := or(c.CleanupInterval, DefaultCleanupInterval); d > 0 {
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(d),
+			func() (river.JobArgs, *river.InsertOpts) { return cleanupArgs{}, nil },
+			&river.PeriodicJobOpts{ID: KindCleanup, RunOnStart: true}))
+	}
 
-// SchedulePublish enqueues the job that publishes postID at at.
+	eng, err := openEngine(context.Background(), c.Store)
+	if err != nil {
+		return nil, err
+	}
+	client, err := eng.newClient(&river.Config{
+		Logger:            slog.New(minLevel{h: log.Handler(), min: slog.LevelWarn}),
+		Workers:           workers,
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: or(c.MaxWorkers, DefaultMaxWorkers)}},
+		PeriodicJobs:      periodic,
+		FetchPollInterval: pollEvery,
+		FetchCooldown:     cooldown,
+		JobTimeout:        DefaultJobTimeout,
+	})
+	if err != nil {
+		eng.close()
+		return nil, fmt.Errorf("jobs: river client: %w", err)
+	}
+	return &Queue{client: client, eng: eng, log: log, mail: c.Mail}, nil
+}
+
+// Start begins working jobs until Stop. Cancelling ctx does not stop the
+// queue, so Stop can let running jobs finish.
+func (q *Queue) Start(ctx context.Context) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	switch {
+	case q.stopped:
+		return errors.New("jobs: start: the queue was stopped")
+	case q.started:
+		return nil
+	case q.mail == nil:
+		return errors.New("jobs: start: no mail sender is configured")
+	}
+	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("jobs: start: %w", err)
+	}
+	q.started = true
+	return nil
+}
+
+// Stop finishes running jobs and stops. When ctx ends first, running jobs
+// are cancelled (they run again after the next start). It releases the
+// queue's connection; the queue cannot be used afterwards.
+func (q *Queue) Stop(ctx context.Context) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.stopped {
+		return nil
+	}
+	q.stopped = true
+	var errs []error
+	if q.started {
+		if err := q.client.Stop(ctx); err != nil {
+			q.log.Warn("jobs did not finish in time; cancelling them", "err", err)
+			hard, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			if err := q.client.StopAndCancel(hard); err != nil {
+				errs = append(errs, fmt.Errorf("jobs: stop: %w", err))
+			}
+			cancel()
+		}
+	}
+	if err := q.eng.close(); err != nil {
+		errs = append(errs, fmt.Errorf("jobs: stop: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// SchedulePublish enqueues the job that publishes postID at at. Scheduling
+// the same post for the same time again adds nothing while the first job
+// waits.
 func (q *Queue) SchedulePublish(ctx context.Context, postID int64, at time.Time) error {
-	return errors.New("jobs: not written yet")
+	// The store keeps times to the second; so does the job, so the same
+	// schedule always makes the same args.
+	at = at.UTC().Truncate(time.Second)
+	if _, err := q.client.Insert(ctx, publishArgs{PostID: postID, At: at}, publishOpts(at)); err != nil {
+		return fmt.Errorf("jobs: schedule publishing post %d: %w", postID, err)
+	}
+	return nil
 }
 
 // Send enqueues m to be sent by the mail job (it implements mail.Sender).
-func (q *Queue) Send(ctx context.Context, m mail.Message) error { return errors.New("jobs: not written yet") }
+// A message that cannot be sent at all (no valid recipient) is refused
+// here rather than retried; one whose Key waits to be sent already is not
+// enqueued twice.
+func (q *Queue) Send(ctx context.Context, m mail.Message) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	if _, err := q.client.Insert(ctx, sendMailArgs{Key: m.Key, Message: m}, mailOpts(m.Key)); err != nil {
+		return fmt.Errorf("jobs: enqueue mail to %s: %w", m.To, err)
+	}
+	return nil
+}
+
+// publishOpts makes a publish job due at at and unique per post and time
+// among waiting jobs.
+func publishOpts(at time.Time) *river.InsertOpts {
+	return &river.InsertOpts{
+		ScheduledAt: at,
+		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: pendingStates},
+	}
+}
+
+// mailOpts makes a message with a key unique per key among waiting jobs.
+func mailOpts(key string) *river.InsertOpts {
+	if key == "" {
+		return nil
+	}
+	return &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: pendingStates}}
+}
+
+func or[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+// minLevel drops records below min; River is chatty at Info.
+type minLevel struct {
+	h   slog.Handler
+	min slog.Level
+}
+
+func (m minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= m.min && m.h.Enabled(ctx, l)
+}
+
+func (m minLevel) Handle(ctx context.Context, r slog.Record) error { return m.h.Handle(ctx, r) }
+
+func (m minLevel) WithAttrs(as []slog.Attr) slog.Handler {
+	return minLevel{h: m.h.WithAttrs(as), min: m.min}
+}
+
+func (m minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{h: m.h.WithGroup(name), min: m.min}
+}
