@@ -43,6 +43,7 @@ Usage:
   quire migrate [flags]        apply pending database migrations
   quire user add [flags]       add a user who can log in to /admin/
   quire post publish PATH...   publish Markdown files with front matter
+  quire copy-db --from A --to B   copy a whole site between SQLite and PostgreSQL
 
 Run "quire COMMAND --help" for a command's flags. Every flag --x-y can also
 be set with the environment variable QUIRE_X_Y; a flag wins over it.
@@ -51,8 +52,7 @@ be set with the environment variable QUIRE_X_Y; a flag wins over it.
 // run is Quire's whole program: main only supplies the outside world.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return config.Usagef("say which command to run, for example: quire serve")
+		return config.Usagef("say which command to run, for example: quire serve (see quire --help)")
 	}
 	switch args[0] {
 	case "-h", "--help", "-help", "help":
@@ -66,8 +66,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdUser(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "post":
 		return cmdPost(ctx, args[1:], getenv, stdout, stderr)
+	case "copy-db":
+		return cmdCopyDB(ctx, args[1:], getenv, stdout, stderr)
 	default:
-		return config.Usagef("unknown command %q; the commands are serve, migrate, user and post (see quire --help)", args[0])
+		return config.Usagef("unknown command %q; the commands are serve, migrate, user, post and copy-db (see quire --help)", args[0])
 	}
 }
 

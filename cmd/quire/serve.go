@@ -108,7 +108,13 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer st.Close()
 
-	defaultBase := "http://" + c.addr
+	// Listen before anything prints, so port 0 resolves to the real one.
+	ln, err := server.Listen(c.addr)
+	if err != nil {
+		return fmt.Errorf("%w (is another program using it?)", err)
+	}
+	defer ln.Close()
+	defaultBase := "http://" + ln.Addr().String()
 	s := site.New(st, site.Overrides{BaseURL: c.baseURL, MailFrom: c.mailFrom, DefaultBaseURL: defaultBase})
 	if c.demo {
 		n, err := demo.Seed(ctx, st, c.demoPosts)
@@ -163,26 +169,23 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		Metrics:  metrics,
 	})
 
+	set, _, err := s.Current(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Quire is serving %s on http://%s/\n", set.BaseURL, ln.Addr())
+	link, err := admin.SetupLink(ctx, st, set.BaseURL)
+	if err != nil {
+		return err
+	}
+	if link != "" {
+		fmt.Fprintf(stdout, "Create the owner's account (the link works once): %s\n", link)
+	}
+	if c.smtpURL == "" {
+		fmt.Fprintln(stdout, "Mail is kept in the admin's Outbox (/admin/outbox); set --smtp-url to send it.")
+	}
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		return server.Serve(gctx, c.addr, h, logger, func(a net.Addr) {
-			set, _, err := s.Current(gctx)
-			base := defaultBase
-			if err == nil {
-				base = set.BaseURL
-			}
-			fmt.Fprintf(stdout, "Quire is serving %s on http://%s/\n", base, a)
-			link, err := admin.SetupLink(gctx, st, base)
-			if err != nil {
-				logger.Error("setup link", "err", err)
-			} else if link != "" {
-				fmt.Fprintf(stdout, "Create the owner's account (the link works once): %s\n", link)
-			}
-			if c.smtpURL == "" {
-				fmt.Fprintln(stdout, "Mail is kept in the admin's Outbox (/admin/outbox); set --smtp-url to send it.")
-			}
-		})
-	})
+	g.Go(func() error { return server.Serve(gctx, ln, h, logger) })
 	if metrics != nil {
 		g.Go(func() error { return server.ServeMetrics(gctx, c.metricsAddr, metrics.Registry, logger) })
 	}

@@ -13,14 +13,14 @@ import (
 const setupTTL = 24 * time.Hour
 
 // SetupLink returns the one-time link that lets the owner create their
-// account, or "" when a user already exists. Each call issues a new token
+// account, or "" when the site has an owner. Each call issues a new token
 // and makes any earlier link useless.
 func SetupLink(ctx context.Context, st *store.Store, baseURL string) (string, error) {
-	n, err := st.CountUsers(ctx)
+	done, err := st.HasOwner(ctx)
 	if err != nil {
 		return "", fmt.Errorf("admin: setup link: %w", err)
 	}
-	if n > 0 {
+	if done {
 		return "", nil
 	}
 	tok, err := st.IssueToken(ctx, store.TokenSetup, 0, setupTTL)

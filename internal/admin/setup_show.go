@@ -28,12 +28,12 @@ func (h *Handler) setupShow(w http.ResponseWriter, r *http.Request) {
 // setupOpen reports whether setup may go on with tok; when not, it has
 // answered already.
 func (h *Handler) setupOpen(w http.ResponseWriter, r *http.Request, tok string) bool {
-	n, err := h.Store.CountUsers(r.Context())
+	done, err := h.Store.HasOwner(r.Context())
 	if err != nil {
 		h.fail(w, r, err)
 		return false
 	}
-	if n > 0 {
+	if done {
 		h.message(w, r, http.StatusGone, "Already set up",
 			"This site already has an owner. Log in at /admin/login instead.")
 		return false

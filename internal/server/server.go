@@ -58,14 +58,19 @@ func Handler(o Options) http.Handler {
 	return h
 }
 
-// Serve listens on addr and serves h until ctx is cancelled, then lets
-// in-flight requests finish (up to 30 seconds). ready, when not nil, is
-// called with the bound address once listening.
-func Serve(ctx context.Context, addr string, h http.Handler, logger *slog.Logger, ready func(net.Addr)) error {
+// Listen opens the listening socket, so that the real address (port 0
+// picks a free one) is known before serving.
+func Listen(addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("server: listen on %s: %w", addr, err)
+		return nil, fmt.Errorf("server: listen on %s: %w", addr, err)
 	}
+	return ln, nil
+}
+
+// Serve serves h on ln until ctx is cancelled, then lets in-flight requests
+// finish (up to 30 seconds).
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -75,9 +80,6 @@ func Serve(ctx context.Context, addr string, h http.Handler, logger *slog.Logger
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
-	if ready != nil {
-		ready(ln.Addr())
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -102,7 +104,11 @@ func Serve(ctx context.Context, addr string, h http.Handler, logger *slog.Logger
 func ServeMetrics(ctx context.Context, addr string, reg *prometheus.Registry, logger *slog.Logger) error {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	return Serve(ctx, addr, mux, logger, nil)
+	ln, err := Listen(addr)
+	if err != nil {
+		return err
+	}
+	return Serve(ctx, ln, mux, logger)
 }
 
 func health(st *store.Store) http.Handler {

@@ -153,3 +153,12 @@ func (s *Store) usersByID(ctx context.Context, ids []any) (map[int64]*blog.User,
 	}
 	return out, rows.Err()
 }
+
+// HasOwner reports whether the site has an owner (setup is done).
+func (s *Store) HasOwner(ctx context.Context) (bool, error) {
+	var n int
+	if err := s.conn.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE role = 'owner'").Scan(&n); err != nil {
+		return false, fmt.Errorf("store: has owner: %w", err)
+	}
+	return n > 0, nil
+}
