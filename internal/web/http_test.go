@@ -324,3 +324,24 @@ func TestStaticFiles(t *testing.T) {
 		t.Errorf("copy.js: %d %v", r.code, r.hdr)
 	}
 }
+
+// TestPageCacheFollowsContent checks that a cached page is never served
+// after the content changed, and that 404s and personal pages are not kept.
+func TestPageCacheFollowsContent(t *testing.T) {
+	e := newEnv(t)
+	e.post("First Cached Post", day(2011, 1, 5), nil)
+	if r := e.get("/"); !strings.Contains(r.body, "First Cached Post") {
+		t.Fatal("home lacks the first post")
+	}
+	e.post("Second Cached Post", day(2011, 1, 6), nil)
+	if r := e.get("/"); !strings.Contains(r.body, "Second Cached Post") {
+		t.Error("home served from cache after a new post")
+	}
+	if r := e.get("/no-such-page/"); r.code != 404 {
+		t.Errorf("404 page: %d", r.code)
+	}
+	e.post("No Such Page", day(2011, 1, 7), func(p *blog.Post) { p.Type = blog.TypePage; p.Slug = "no-such-page" })
+	if r := e.get("/no-such-page/"); r.code != 200 {
+		t.Errorf("a page created at a 404 address: %d", r.code)
+	}
+}

@@ -6,14 +6,14 @@ import "net/http"
 // patterns; everything else (posts, pages, date archives, old URLs) goes
 // through the permalink resolver registered at "/".
 func (h *Handler) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /{$}", h.home)
-	mux.HandleFunc("GET /page/{n}/{$}", h.home)
-	mux.HandleFunc("GET /tag/{rest...}", h.termArchive)
-	mux.HandleFunc("GET /category/{rest...}", h.termArchive)
-	mux.HandleFunc("GET /author/{rest...}", h.authorArchive)
-	mux.HandleFunc("GET /feed/{rest...}", h.siteFeed)
-	mux.HandleFunc("GET /robots.txt", h.robots)
-	mux.HandleFunc("GET /sitemap.xml", h.sitemap)
+	mux.HandleFunc("GET /{$}", h.cached(h.home))
+	mux.HandleFunc("GET /page/{n}/{$}", h.cached(h.home))
+	mux.HandleFunc("GET /tag/{rest...}", h.cached(h.termArchive))
+	mux.HandleFunc("GET /category/{rest...}", h.cached(h.termArchive))
+	mux.HandleFunc("GET /author/{rest...}", h.cached(h.authorArchive))
+	mux.HandleFunc("GET /feed/{rest...}", h.cached(h.siteFeed))
+	mux.HandleFunc("GET /robots.txt", h.cached(h.robots))
+	mux.HandleFunc("GET /sitemap.xml", h.cached(h.sitemap))
 	mux.HandleFunc("GET /media/{id}/{name}", h.mediaFile)
 	mux.HandleFunc("GET /static/{name...}", h.staticFile)
 	mux.HandleFunc("GET /share/mastodon", h.shareMastodon)
@@ -21,5 +21,5 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	// The resolver takes every method, and answers 405 to all but GET and
 	// HEAD itself, so method-less patterns mounted beside it ("/admin/")
 	// do not conflict with it.
-	mux.HandleFunc("/", h.resolve)
+	mux.HandleFunc("/", h.cached(h.resolve))
 }

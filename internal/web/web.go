@@ -32,6 +32,8 @@ type Handler struct {
 
 	secretMu sync.Mutex
 	secret   []byte // key for post-password cookies, loaded on first use
+
+	pages pageCache // whole public responses, per content version
 }
 
 // New returns the reader-page handler.
