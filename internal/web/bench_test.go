@@ -3,12 +3,16 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
+	"github.com/quirehq/quire/internal/theme"
+	"github.com/quirehq/quire/internal/web"
 )
 
 // longPost returns Markdown and HTML of about words words in paragraphs.
@@ -29,8 +33,39 @@ func longPost(words int) (string, string) {
 }
 
 // BenchmarkRenderPost renders a ~1,300-word post page through the handler,
-// with a featured image, terms, neighbours and a full sidebar.
+// with a featured image, terms, neighbours and a full sidebar, without the
+// page cache: the CPU cost of one real render.
 func BenchmarkRenderPost(b *testing.B) {
+	e, path := benchPostEnv(b)
+	mux := http.NewServeMux()
+	th, err := theme.Load("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	web.New(web.Deps{Store: e.st, Site: site.New(e.st, site.Overrides{}), Theme: th, NoPageCache: true}).Routes(mux)
+	benchGet(b, mux, path)
+}
+
+// BenchmarkServePostCached serves the same page from the page cache, as
+// readers get it until the content changes.
+func BenchmarkServePostCached(b *testing.B) {
+	e, path := benchPostEnv(b)
+	benchGet(b, e.mux, path)
+}
+
+func benchGet(b *testing.B, mux *http.ServeMux, path string) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if rec.Code != 200 {
+			b.Fatal(rec.Code)
+		}
+	}
+}
+
+func benchPostEnv(b *testing.B) (*env, string) {
 	e := newEnv(b)
 	ctx := context.Background()
 	m := &blog.Media{Filename: "cover.jpg", MIME: "image/jpeg", Width: 2000, Height: 1200, Alt: "Cover"}
@@ -54,13 +89,5 @@ func BenchmarkRenderPost(b *testing.B) {
 	if r := e.get(path); r.code != 200 || len(strings.Fields(r.body)) < 1300 {
 		b.Fatalf("setup: %d", r.code)
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		rec := httptest.NewRecorder()
-		e.mux.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
-		if rec.Code != 200 {
-			b.Fatal(rec.Code)
-		}
-	}
+	return e, path
 }

@@ -89,7 +89,7 @@ func (cw *captureWriter) Write(b []byte) (int, error) {
 // cached serves next through the page cache.
 func (h *Handler) cached(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || hasPostCookie(r) {
+		if h.NoPageCache || (r.Method != http.MethodGet && r.Method != http.MethodHead) || hasPostCookie(r) {
 			next(w, r)
 			return
 		}

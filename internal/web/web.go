@@ -19,6 +19,9 @@ type Deps struct {
 	Theme  *theme.Theme
 	Logger *slog.Logger
 	Now    func() time.Time
+	// NoPageCache renders every request afresh (benchmarks of the render
+	// itself; debugging a theme).
+	NoPageCache bool
 }
 
 // Handler serves reader pages.
