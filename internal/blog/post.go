@@ -57,6 +57,9 @@ type Post struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	GUID        string // stable identifier that survives slug changes
+	// CommentsClosed stops new comments on this post (WordPress's
+	// comment_status "closed"); the site may also close old posts.
+	CommentsClosed bool
 
 	// Filled by the store on reads.
 	Author     *User

@@ -44,6 +44,7 @@ type Settings struct {
 	FeedFullText bool
 	MailFrom     string
 	Language     string
+	Discussion   Discussion
 }
 
 // Defaults returns the settings of a new site.
@@ -51,7 +52,7 @@ func Defaults() Settings {
 	return Settings{
 		Title: "My Quire Site", Description: "Just another Quire site", BaseURL: "http://127.0.0.1:8080",
 		TimeZone: "UTC", Loc: time.UTC, Permalink: blog.PermalinkDay, PostsPerPage: 10, FeedItems: 10,
-		FeedFullText: true, Language: "en",
+		FeedFullText: true, Language: "en", Discussion: DefaultDiscussion(),
 	}
 }
 
@@ -95,6 +96,7 @@ func Validate(v map[string]string) error {
 	if m, ok := v[KeyMailFrom]; ok && m != "" && !blog.ValidEmail(m) {
 		fe.Add(KeyMailFrom, "Enter a valid email address, like news@example.com.")
 	}
+	validateDiscussion(fe, v)
 	return fe.Err()
 }
 
@@ -140,6 +142,7 @@ func apply(s *Settings, v map[string]string) {
 	if x := v[KeyLanguage]; x != "" {
 		s.Language = x
 	}
+	applyDiscussion(&s.Discussion, v)
 }
 
 // Site serves the current settings, re-reading them only when the content

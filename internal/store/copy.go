@@ -37,6 +37,9 @@ var copyTables = []copyTable{
 	{"rate_events", "bucket, at"},
 	{"outbox", "id"},
 	{"sent_mail", "key"},
+	{"comments", "id"},
+	{"comment_subscriptions", "id"},
+	{"comment_subscribers", "email"},
 }
 
 // notCopied are tables that belong to the engine, the migration tool or the
@@ -85,6 +88,9 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, replace bool) (*CopyRepo
 			} else if has {
 				return ErrTargetNotEmpty
 			}
+		}
+		if err := dst.d.beforeCopy(ctx, t); err != nil {
+			return fmt.Errorf("store: copy: %w", err)
 		}
 		for i := len(copyTables) - 1; i >= 0; i-- {
 			if _, err := t.ExecContext(ctx, "DELETE FROM "+copyTables[i].name); err != nil {

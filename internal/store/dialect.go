@@ -25,7 +25,9 @@ type dialect interface {
 	// the table) its stored columns in order.
 	tablesQuery() string
 	columnsQuery() string
-	// afterCopy fixes what a bulk copy leaves behind (sequences).
+	// beforeCopy lets rows reference rows copied after them (checked at
+	// commit); afterCopy fixes what a bulk copy leaves behind (sequences).
+	beforeCopy(ctx context.Context, t *sql.Tx) error
 	afterCopy(ctx context.Context, t *sql.Tx, tables []copyTable) error
 }
 
@@ -57,6 +59,11 @@ func (sqliteDialect) tablesQuery() string {
 
 func (sqliteDialect) columnsQuery() string {
 	return "SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0 ORDER BY cid"
+}
+
+func (sqliteDialect) beforeCopy(ctx context.Context, t *sql.Tx) error {
+	_, err := t.ExecContext(ctx, "PRAGMA defer_foreign_keys = ON")
+	return err
 }
 
 // afterCopy has nothing to do: SQLite numbers new rows from max(rowid).

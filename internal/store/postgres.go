@@ -46,6 +46,11 @@ func (postgresDialect) columnsQuery() string {
 		AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`
 }
 
+func (postgresDialect) beforeCopy(ctx context.Context, t *sql.Tx) error {
+	_, err := t.ExecContext(ctx, "SET CONSTRAINTS ALL DEFERRED")
+	return err
+}
+
 // afterCopy moves every identity sequence past the highest copied id, so
 // new posts and comments can be written afterwards.
 func (postgresDialect) afterCopy(ctx context.Context, t *sql.Tx, tables []copyTable) error {

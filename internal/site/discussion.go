@@ -1,0 +1,107 @@
+package site
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/quirehq/quire/internal/blog"
+)
+
+// Discussion setting names, with WordPress's meanings.
+const (
+	KeyCommentModeration   = "comment_moderation"          // "1": every comment waits for approval
+	KeyCommentPreviouslyOK = "comment_previously_approved" // "1": an author needs an approved comment first
+	KeyCommentMaxLinks     = "comment_max_links"           // hold a comment with this many links or more
+	KeyModerationKeys      = "moderation_keys"             // words, one a line: hold
+	KeyDisallowedKeys      = "disallowed_keys"             // words, one a line: to the trash
+	KeyCloseCommentsDays   = "close_comments_days"         // close comments on posts older than N days; 0 off
+	KeyThreadDepth         = "thread_comments_depth"       // 1..10
+	KeyCommentsPerPage     = "comments_per_page"           // top-level comments a page
+	KeyShowGravatar        = "show_gravatar"               // "1": Gravatar instead of local avatars
+	KeyCommentIPDays       = "comment_ip_days"             // keep commenters' IPs this many days
+	KeyAkismetKey          = "akismet_key"                 // empty: no outside spam service
+	KeyAkismetURL          = "akismet_url"                 // Akismet-compatible endpoint
+)
+
+// Discussion is how comments are taken and moderated.
+type Discussion struct {
+	ManualApproval     bool
+	PreviouslyApproved bool
+	MaxLinks           int
+	ModerationKeys     []string
+	DisallowedKeys     []string
+	CloseAfterDays     int
+	ThreadDepth        int
+	CommentsPerPage    int
+	ShowGravatar       bool
+	IPRetentionDays    int
+	AkismetKey         string
+	AkismetURL         string
+}
+
+// DefaultDiscussion returns WordPress's defaults.
+func DefaultDiscussion() Discussion {
+	return Discussion{PreviouslyApproved: true, MaxLinks: 2, ThreadDepth: 5, CommentsPerPage: 50,
+		IPRetentionDays: 60, AkismetURL: "https://rest.akismet.com"}
+}
+
+func words(s string) []string {
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		if w := strings.TrimSpace(line); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func applyDiscussion(d *Discussion, v map[string]string) {
+	flag := func(k string, dst *bool) {
+		if x, ok := v[k]; ok {
+			*dst = x == "1" || x == "true"
+		}
+	}
+	num := func(k string, dst *int, lo, hi int) {
+		if n, err := strconv.Atoi(v[k]); err == nil && n >= lo && n <= hi {
+			*dst = n
+		}
+	}
+	flag(KeyCommentModeration, &d.ManualApproval)
+	flag(KeyCommentPreviouslyOK, &d.PreviouslyApproved)
+	flag(KeyShowGravatar, &d.ShowGravatar)
+	num(KeyCommentMaxLinks, &d.MaxLinks, 0, 1000)
+	num(KeyCloseCommentsDays, &d.CloseAfterDays, 0, 100000)
+	num(KeyThreadDepth, &d.ThreadDepth, 1, 10)
+	num(KeyCommentsPerPage, &d.CommentsPerPage, 1, 500)
+	num(KeyCommentIPDays, &d.IPRetentionDays, 1, 100000)
+	if x, ok := v[KeyModerationKeys]; ok {
+		d.ModerationKeys = words(x)
+	}
+	if x, ok := v[KeyDisallowedKeys]; ok {
+		d.DisallowedKeys = words(x)
+	}
+	d.AkismetKey = strings.TrimSpace(v[KeyAkismetKey])
+	if x := strings.TrimSpace(v[KeyAkismetURL]); x != "" {
+		d.AkismetURL = strings.TrimRight(x, "/")
+	}
+}
+
+// validateDiscussion adds the problems of discussion settings to fe.
+func validateDiscussion(fe blog.FieldErrors, v map[string]string) {
+	ranges := map[string][2]int{
+		KeyCommentMaxLinks: {0, 1000}, KeyCloseCommentsDays: {0, 100000}, KeyThreadDepth: {1, 10},
+		KeyCommentsPerPage: {1, 500}, KeyCommentIPDays: {1, 100000},
+	}
+	for k, r := range ranges {
+		if s, ok := v[k]; ok {
+			if n, err := strconv.Atoi(strings.TrimSpace(s)); err != nil || n < r[0] || n > r[1] {
+				fe.Add(k, "Enter a number from "+strconv.Itoa(r[0])+" to "+strconv.Itoa(r[1])+".")
+			}
+		}
+	}
+	if u, ok := v[KeyAkismetURL]; ok && strings.TrimSpace(u) != "" {
+		if _, err := NormalizeBaseURL(u); err != nil {
+			fe.Add(KeyAkismetURL, "Enter the service's address, like https://rest.akismet.com.")
+		}
+	}
+}

@@ -1,0 +1,348 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/quirehq/quire/internal/blog"
+)
+
+const commentCols = `c.id, c.post_id, COALESCE(c.parent_id, 0), c.type, c.status, c.author_name, c.author_email,
+	c.author_url, c.author_ip, c.user_agent, COALESCE(c.user_id, 0), c.content, c.content_html, c.created_at,
+	c.updated_at, p.title, p.slug`
+
+func scanComment(sc interface{ Scan(...any) error }) (blog.Comment, error) {
+	var c blog.Comment
+	var created, updated int64
+	err := sc.Scan(&c.ID, &c.PostID, &c.ParentID, &c.Type, &c.Status, &c.AuthorName, &c.AuthorEmail, &c.AuthorURL,
+		&c.AuthorIP, &c.UserAgent, &c.UserID, &c.Content, &c.ContentHTML, &created, &updated, &c.PostTitle, &c.PostSlug)
+	c.CreatedAt, c.UpdatedAt = fromUnix(created), fromUnix(updated)
+	return c, err
+}
+
+// CreateComment stores c (already decided: its Status is set) and returns
+// its ID in c.ID. A parent must be an approved comment of the same post.
+func (s *Store) CreateComment(ctx context.Context, c *blog.Comment) error {
+	if !blog.ValidCommentStatus(c.Status) {
+		return fmt.Errorf("store: create comment: unknown status %q", c.Status)
+	}
+	if c.Type == "" {
+		c.Type = blog.TypeComment
+	}
+	now := time.Now().UTC()
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = now
+	}
+	c.UpdatedAt = c.CreatedAt
+	c.AuthorEmail = blog.NormalizeEmail(c.AuthorEmail)
+	return s.tx(ctx, func(t *sql.Tx) error {
+		if c.ParentID != 0 {
+			var postID int64
+			var status string
+			err := t.QueryRowContext(ctx, s.q("SELECT post_id, status FROM comments WHERE id = ?"), c.ParentID).Scan(&postID, &status)
+			if err != nil || postID != c.PostID || blog.CommentStatus(status) != blog.CommentApproved {
+				return (blog.FieldErrors{"comment_parent": "The comment you are replying to is not on this post, or is not published."}).Err()
+			}
+		}
+		err := t.QueryRowContext(ctx, s.q(`INSERT INTO comments (post_id, parent_id, type, status, author_name,
+			author_email, author_url, author_ip, user_agent, user_id, content, content_html, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			c.PostID, nullID(c.ParentID), c.Type, c.Status, c.AuthorName, c.AuthorEmail, c.AuthorURL, c.AuthorIP,
+			c.UserAgent, nullID(c.UserID), c.Content, c.ContentHTML, unix(c.CreatedAt), unix(c.UpdatedAt)).Scan(&c.ID)
+		if err != nil {
+			return fmt.Errorf("store: create comment: %w", err)
+		}
+		return s.bump(ctx, t)
+	})
+}
+
+// Comment returns the comment with id, with its post's title and slug.
+func (s *Store) Comment(ctx context.Context, id int64) (*blog.Comment, error) {
+	c, err := scanComment(s.conn.QueryRowContext(ctx, s.q("SELECT "+commentCols+
+		" FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = ?"), id))
+	if err != nil {
+		return nil, notFound(err, "get comment")
+	}
+	return &c, nil
+}
+
+// PostComments returns a post's comments with the given statuses (approved
+// when none), oldest first, as a thread is read.
+func (s *Store) PostComments(ctx context.Context, postID int64, statuses ...blog.CommentStatus) ([]blog.Comment, error) {
+	if len(statuses) == 0 {
+		statuses = []blog.CommentStatus{blog.CommentApproved}
+	}
+	args := []any{postID}
+	for _, st := range statuses {
+		args = append(args, st)
+	}
+	return s.queryComments(ctx, "WHERE c.post_id = ? AND c.status IN ("+placeholders(len(statuses))+
+		") ORDER BY c.created_at, c.id", args...)
+}
+
+func (s *Store) queryComments(ctx context.Context, where string, args ...any) ([]blog.Comment, error) {
+	rows, err := s.conn.QueryContext(ctx, s.q("SELECT "+commentCols+" FROM comments c JOIN posts p ON p.id = c.post_id "+where), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list comments: %w", err)
+	}
+	defer rows.Close()
+	var out []blog.Comment
+	for rows.Next() {
+		c, err := scanComment(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list comments: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CommentCounts returns the number of approved comments of each post.
+func (s *Store) CommentCounts(ctx context.Context, postIDs []int64) (map[int64]int, error) {
+	out := make(map[int64]int, len(postIDs))
+	if len(postIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(postIDs))
+	for i, id := range postIDs {
+		args[i] = id
+	}
+	rows, err := s.conn.QueryContext(ctx, s.q(`SELECT post_id, count(*) FROM comments WHERE status = 'approved'
+		AND post_id IN (`+placeholders(len(args))+`) GROUP BY post_id`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: comment counts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("store: comment counts: %w", err)
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+// RecentComments returns the newest approved comments on public posts.
+func (s *Store) RecentComments(ctx context.Context, limit int, now time.Time) ([]blog.Comment, error) {
+	return s.queryComments(ctx, `WHERE c.status = 'approved' AND p.status = 'publish' AND p.published_at <= ?
+		AND p.password = '' ORDER BY c.created_at DESC, c.id DESC LIMIT ?`, now.Unix(), limit)
+}
+
+// CommentFilter selects comments for moderation screens and the CLI.
+type CommentFilter struct {
+	Statuses []blog.CommentStatus // none means every status
+	PostID   int64
+	Type     blog.CommentType
+	Search   string // inside text, name, email, URL or IP
+	Email    string // exactly this author email
+	Limit    int
+	Offset   int
+}
+
+// ListComments returns comments matching f, newest first, and how many
+// match in all.
+func (s *Store) ListComments(ctx context.Context, f CommentFilter) ([]blog.Comment, int, error) {
+	var conds []string
+	var args []any
+	if len(f.Statuses) > 0 {
+		conds = append(conds, "c.status IN ("+placeholders(len(f.Statuses))+")")
+		for _, st := range f.Statuses {
+			args = append(args, st)
+		}
+	}
+	if f.PostID != 0 {
+		conds = append(conds, "c.post_id = ?")
+		args = append(args, f.PostID)
+	}
+	if f.Type != "" {
+		conds = append(conds, "c.type = ?")
+		args = append(args, f.Type)
+	}
+	if f.Email != "" {
+		conds = append(conds, "c.author_email = ?")
+		args = append(args, blog.NormalizeEmail(f.Email))
+	}
+	if q := strings.TrimSpace(f.Search); q != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(q)) + "%"
+		conds = append(conds, `(lower(c.content) LIKE ? ESCAPE '\' OR lower(c.author_name) LIKE ? ESCAPE '\'
+			OR c.author_email LIKE ? ESCAPE '\' OR lower(c.author_url) LIKE ? ESCAPE '\' OR c.author_ip LIKE ? ESCAPE '\')`)
+		args = append(args, like, like, like, like, like)
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = "WHERE " + strings.Join(conds, " AND ")
+	}
+	var total int
+	if err := s.conn.QueryRowContext(ctx, s.q("SELECT count(*) FROM comments c "+where), args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count comments: %w", err)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	list, err := s.queryComments(ctx, where+" ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?", append(args, limit, f.Offset)...)
+	return list, total, err
+}
+
+// CommentStatusCounts returns how many comments have each status.
+func (s *Store) CommentStatusCounts(ctx context.Context) (map[blog.CommentStatus]int, error) {
+	rows, err := s.conn.QueryContext(ctx, "SELECT status, count(*) FROM comments GROUP BY status")
+	if err != nil {
+		return nil, fmt.Errorf("store: comment status counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[blog.CommentStatus]int{}
+	for rows.Next() {
+		var st blog.CommentStatus
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("store: comment status counts: %w", err)
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
+
+// SetCommentStatus moves comments to status, in one transaction, and
+// returns how many existed.
+func (s *Store) SetCommentStatus(ctx context.Context, status blog.CommentStatus, ids ...int64) (int, error) {
+	if !blog.ValidCommentStatus(status) {
+		return 0, fmt.Errorf("store: set comment status: unknown status %q", status)
+	}
+	n := 0
+	err := s.tx(ctx, func(t *sql.Tx) error {
+		for _, id := range ids {
+			res, err := t.ExecContext(ctx, s.q("UPDATE comments SET status = ?, updated_at = ? WHERE id = ?"),
+				status, time.Now().Unix(), id)
+			if err != nil {
+				return fmt.Errorf("store: set comment status: %w", err)
+			}
+			k, _ := res.RowsAffected()
+			n += int(k)
+		}
+		return s.bump(ctx, t)
+	})
+	return n, err
+}
+
+// UpdateComment saves a moderator's edit of a comment's author fields and
+// text.
+func (s *Store) UpdateComment(ctx context.Context, c *blog.Comment) error {
+	return s.tx(ctx, func(t *sql.Tx) error {
+		res, err := t.ExecContext(ctx, s.q(`UPDATE comments SET author_name = ?, author_email = ?, author_url = ?,
+			content = ?, content_html = ?, updated_at = ? WHERE id = ?`), c.AuthorName, blog.NormalizeEmail(c.AuthorEmail),
+			c.AuthorURL, c.Content, c.ContentHTML, time.Now().Unix(), c.ID)
+		if err != nil {
+			return fmt.Errorf("store: update comment: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("store: update comment %d: %w", c.ID, blog.ErrNotFound)
+		}
+		return s.bump(ctx, t)
+	})
+}
+
+// DeleteComments removes comments for good; their replies move up to the
+// deleted comment's parent, as WordPress does. It returns how many existed.
+func (s *Store) DeleteComments(ctx context.Context, ids ...int64) (int, error) {
+	n := 0
+	err := s.tx(ctx, func(t *sql.Tx) error {
+		for _, id := range ids {
+			var parent sql.NullInt64
+			err := t.QueryRowContext(ctx, s.q("SELECT parent_id FROM comments WHERE id = ?"), id).Scan(&parent)
+			if err == sql.ErrNoRows {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("store: delete comment: %w", err)
+			}
+			if _, err := t.ExecContext(ctx, s.q("UPDATE comments SET parent_id = ? WHERE parent_id = ?"), parent, id); err != nil {
+				return fmt.Errorf("store: delete comment: %w", err)
+			}
+			if _, err := t.ExecContext(ctx, s.q("DELETE FROM comments WHERE id = ?"), id); err != nil {
+				return fmt.Errorf("store: delete comment: %w", err)
+			}
+			n++
+		}
+		return s.bump(ctx, t)
+	})
+	return n, err
+}
+
+// HasApprovedComment reports whether someone with this name and email has
+// an approved comment already (WordPress's "comment author must have a
+// previously approved comment").
+func (s *Store) HasApprovedComment(ctx context.Context, name, email string) (bool, error) {
+	var one int
+	err := s.conn.QueryRowContext(ctx, s.q(`SELECT 1 FROM comments WHERE status = 'approved' AND author_email = ?
+		AND author_name = ? LIMIT 1`), blog.NormalizeEmail(email), name).Scan(&one)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: previously approved: %w", err)
+	}
+	return true, nil
+}
+
+// LastCommentAt returns when the newest comment from this IP or email
+// was made (zero when none), for flood control across instances.
+func (s *Store) LastCommentAt(ctx context.Context, ip, email string) (time.Time, error) {
+	var ts sql.NullInt64
+	err := s.conn.QueryRowContext(ctx, s.q(`SELECT max(created_at) FROM comments WHERE (author_ip = ? AND author_ip <> '')
+		OR (author_email = ? AND author_email <> '')`), ip, blog.NormalizeEmail(email)).Scan(&ts)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: last comment: %w", err)
+	}
+	return fromUnix(ts.Int64), nil
+}
+
+// DuplicateComment reports whether the same text was already left on the
+// post by the same author (matched by email, else name), in any status
+// but trash, as WordPress checks.
+func (s *Store) DuplicateComment(ctx context.Context, postID int64, name, email, content string) (bool, error) {
+	var one int
+	err := s.conn.QueryRowContext(ctx, s.q(`SELECT 1 FROM comments WHERE post_id = ? AND content = ? AND status <> 'trash'
+		AND ((author_email <> '' AND author_email = ?) OR (author_email = '' AND author_name = ?)) LIMIT 1`),
+		postID, content, blog.NormalizeEmail(email), name).Scan(&one)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: duplicate comment: %w", err)
+	}
+	return true, nil
+}
+
+// ForgetCommentIPs clears the IP address of comments older than before.
+func (s *Store) ForgetCommentIPs(ctx context.Context, before time.Time) (int, error) {
+	res, err := s.conn.ExecContext(ctx, s.q("UPDATE comments SET author_ip = '' WHERE author_ip <> '' AND created_at < ?"), before.Unix())
+	if err != nil {
+		return 0, fmt.Errorf("store: forget comment IPs: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// AnonymizeCommentsByEmail erases an author's identity from their comments
+// as WordPress does: the name becomes "Anonymous", email, IP, URL and user
+// agent are cleared, the text is kept. It returns how many changed.
+func (s *Store) AnonymizeCommentsByEmail(ctx context.Context, email string) (int, error) {
+	n := 0
+	err := s.tx(ctx, func(t *sql.Tx) error {
+		res, err := t.ExecContext(ctx, s.q(`UPDATE comments SET author_name = 'Anonymous', author_email = '', author_url = '',
+			author_ip = '', user_agent = '', updated_at = ? WHERE author_email = ?`), time.Now().Unix(), blog.NormalizeEmail(email))
+		if err != nil {
+			return fmt.Errorf("store: anonymize comments: %w", err)
+		}
+		k, _ := res.RowsAffected()
+		n = int(k)
+		return s.bump(ctx, t)
+	})
+	return n, err
+}
