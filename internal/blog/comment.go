@@ -51,7 +51,7 @@ type Comment struct {
 	AuthorURL   string
 	AuthorIP    string // kept for moderation only; cleared after the retention period
 	UserAgent   string
-	UserID      int64 // the logged-in user who wrote it; 0 for readers
+	UserID      int64  // the logged-in user who wrote it; 0 for readers
 	Content     string // what the person typed
 	ContentHTML string // rendered, sanitised
 	CreatedAt   time.Time
