@@ -154,6 +154,7 @@ type Site struct {
 	mu       sync.Mutex
 	version  int64
 	settings *Settings
+	secret   []byte // master key, loaded on first use
 }
 
 // New returns a Site reading from st, with flag/environment overrides.
