@@ -61,7 +61,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "serve":
 		return cmdServe(ctx, args[1:], getenv, stdout, stderr)
 	case "migrate":
-		return cmdMigrate(ctx, args[1:], getenv, stdout)
+		return cmdMigrate(ctx, args[1:], getenv, stdout, stderr)
 	case "user":
 		return cmdUser(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "post":

@@ -28,6 +28,7 @@ type dbFlags struct {
 func (d *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.data, "data", "quire-data", "`directory` holding the site's data (the SQLite database by default)")
 	fs.StringVar(&d.databaseURL, "database-url", "", "`database`: postgres://user:pass@host/db for PostgreSQL, or a SQLite file path (default DATA/quire.db)")
+	fs.DurationVar(&d.retryFor, "database-wait", 30*time.Second, "how long to keep retrying an unreachable PostgreSQL server at start")
 }
 
 // target returns what store.Open should open.
@@ -113,8 +114,11 @@ func (d *dbFlags) connect(ctx context.Context, target string) (*store.Store, err
 		if err == nil {
 			return st, nil
 		}
-		if strings.Contains(err.Error(), "is not valid") || strings.Contains(err.Error(), "password authentication failed") {
+		if strings.Contains(err.Error(), "is not valid") {
 			return nil, config.Usagef("%v", err)
+		}
+		if strings.Contains(err.Error(), "password authentication failed") {
+			return nil, config.Usagef("the database refused the user name or password in --database-url (%s)", store.RedactURL(target))
 		}
 		if time.Now().Add(wait).After(deadline) || ctx.Err() != nil {
 			return nil, fmt.Errorf("the database is unreachable (gave up after %s): %w", retryFor, err)

@@ -35,6 +35,7 @@ func cmdPost(ctx context.Context, args []string, getenv func(string) string, std
 	if fs.NArg() == 0 {
 		return config.Usagef("name at least one Markdown file or folder to publish")
 	}
+	db.log = stderr
 	st, err := db.open(ctx, false)
 	if err != nil {
 		return err

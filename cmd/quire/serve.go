@@ -102,6 +102,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
+	c.db.log = stderr
 	st, err := c.db.open(ctx, true)
 	if err != nil {
 		return err

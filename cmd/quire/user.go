@@ -57,6 +57,7 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 		}
 		return config.Usagef("%v", err)
 	}
+	db.log = stderr
 	st, err := db.open(ctx, false)
 	if err != nil {
 		return err
