@@ -53,6 +53,7 @@ func cmdPost(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
+	defer queue.Stop(context.WithoutCancel(ctx))
 	results, err := publish.Files(ctx, publish.Options{
 		Store: st, Settings: set, Jobs: queue, AuthorID: authorID,
 		Warn: func(msg string) { fmt.Fprintln(stderr, "warning:", msg) },
