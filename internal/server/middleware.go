@@ -54,7 +54,8 @@ func LogPath(path string) string {
 	return path
 }
 
-func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
+// observe logs every request and, when metrics are on, counts it.
+func observe(logger *slog.Logger, m *Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
@@ -62,6 +63,7 @@ func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
+		m.record(r.Method, sw.status, time.Since(start))
 		level := slog.LevelInfo
 		if sw.status >= 500 {
 			level = slog.LevelError
@@ -231,22 +233,13 @@ func NewMetrics() *Metrics {
 	return m
 }
 
-func (m *Metrics) instrument(next http.Handler) http.Handler {
+func (m *Metrics) record(method string, status int, d time.Duration) {
 	if m == nil {
-		return next
+		return
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
-		if sw.status == 0 {
-			sw.status = http.StatusOK
-		}
-		method := r.Method
-		if method != http.MethodGet && method != http.MethodHead && method != http.MethodPost {
-			method = "OTHER"
-		}
-		m.requests.WithLabelValues(method, strconv.Itoa(sw.status)).Inc()
-		m.duration.WithLabelValues(method).Observe(time.Since(start).Seconds())
-	})
+	if method != http.MethodGet && method != http.MethodHead && method != http.MethodPost {
+		method = "OTHER"
+	}
+	m.requests.WithLabelValues(method, strconv.Itoa(status)).Inc()
+	m.duration.WithLabelValues(method).Observe(d.Seconds())
 }

@@ -51,8 +51,7 @@ func Handler(o Options) http.Handler {
 	h = csrf.Handler(h)
 	h = securityHeaders(h)
 	h = gzipHandler(h)
-	h = o.Metrics.instrument(h)
-	h = logRequests(o.Logger, h)
+	h = observe(o.Logger, o.Metrics, h)
 	h = recoverPanics(o.Logger, h)
 	h = o.ClientIP.Middleware(h)
 	return h

@@ -175,3 +175,33 @@ func TestUnknownURLsAre404NotPanics(t *testing.T) {
 		}
 	}
 }
+
+func TestMetricsCountRequests(t *testing.T) {
+	st := storetest.New(t)
+	m := server.NewMetrics()
+	th, _ := theme.Load("")
+	s := site.New(st, site.Overrides{})
+	sessions := scs.New()
+	sessions.Store = st.Sessions()
+	res, _ := clientip.NewResolver("")
+	h := server.Handler(server.Options{Store: st, Web: web.Deps{Store: st, Site: s, Theme: th},
+		Admin: admin.Deps{Store: st, Site: s, Sessions: sessions}, Sessions: sessions, ClientIP: res,
+		Logger: slog.New(slog.DiscardHandler), Metrics: m})
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/nope/", nil))
+	families, err := m.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == "quire_http_requests_total" {
+			for _, metric := range f.GetMetric() {
+				for _, l := range metric.GetLabel() {
+					if l.GetName() == "code" && l.GetValue() == "404" && metric.GetCounter().GetValue() == 1 {
+						return
+					}
+				}
+			}
+		}
+	}
+	t.Error("the 404 request was not counted")
+}
