@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 DUR=${BENCH_DURATION:-10s}
 CONN=${BENCH_CONNECTIONS:-32}
 COPY_POSTS=${BENCH_COPY_POSTS:-10000}
+COPY_COMMENTS=${BENCH_COPY_COMMENTS:-100000}
 tmp=$(mktemp -d)
 pgdir=""
 pids=()
@@ -75,13 +76,13 @@ echo "CPU per request (go test -bench; RenderPost renders afresh, ServePostCache
 go test -run '^$' -bench 'Benchmark(RenderPost|ServePostCached)$' -benchmem ./internal/web/ | grep -E '^Benchmark'
 
 echo
-echo "copy-db, a generated site of $COPY_POSTS posts, SQLite → PostgreSQL:"
+echo "copy-db, a generated site of $COPY_POSTS posts and $COPY_COMMENTS comments, SQLite → PostgreSQL:"
 cport=$(free_port)
-bin/quire serve --demo --demo-posts $((COPY_POSTS - 6)) --data "$tmp/big" --addr 127.0.0.1:$cport --log-level warn >"$tmp/big.log" 2>&1 &
+bin/quire serve --demo --demo-posts $((COPY_POSTS - 6)) --demo-comments "$COPY_COMMENTS" --data "$tmp/big" --addr 127.0.0.1:$cport --log-level warn >"$tmp/big.log" 2>&1 &
 cpid=$!
 wait_up "http://127.0.0.1:$cport/healthz"
 kill $cpid; wait $cpid 2>/dev/null || true
 start=$(date +%s.%N)
-bin/quire copy-db --from "$tmp/big/quire.db" --to "$(dburl bench_copy)" | grep -E '^(posts|post_terms|media_files|jobs|copied)'
+bin/quire copy-db --from "$tmp/big/quire.db" --to "$(dburl bench_copy)" | grep -E '^(posts|post_terms|media_files|comments|jobs|copied)'
 end=$(date +%s.%N)
 awk -v a="$start" -v b="$end" 'BEGIN { printf "copy-db wall time, including both migrations checks: %.2f s\n", b-a }'

@@ -39,6 +39,7 @@ type serveConfig struct {
 	trustedProxies string
 	demo           bool
 	demoPosts      int
+	demoComments   int
 }
 
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -55,6 +56,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs.StringVar(&c.trustedProxies, "trusted-proxies", "", "comma-separated `IPs or CIDRs` of proxies whose X-Forwarded-For is believed")
 	fs.BoolVar(&c.demo, "demo", false, "fill an empty site with sample posts, a page, tags, categories and an image")
 	fs.IntVar(&c.demoPosts, "demo-posts", 0, "with --demo, also generate this many extra `posts` (for benchmarks)")
+	fs.IntVar(&c.demoComments, "demo-comments", 0, "with --demo, also generate this many `comments` over the posts (for benchmarks)")
 	if err := parseFlags(fs, args, getenv, stdout, "Usage: quire serve [flags]\n\nRuns the site."); err != nil {
 		return err
 	}
@@ -96,6 +98,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if c.demoPosts < 0 || c.demoPosts > 100000 {
 		return config.Usagef("--demo-posts must be between 0 and 100000")
 	}
+	if c.demoComments < 0 || c.demoComments > 1000000 {
+		return config.Usagef("--demo-comments must be between 0 and 1000000")
+	}
 	th, err := theme.Load(c.theme)
 	if err != nil {
 		return config.Usagef("--theme: %v", err)
@@ -118,7 +123,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	defaultBase := "http://" + ln.Addr().String()
 	s := site.New(st, site.Overrides{BaseURL: c.baseURL, MailFrom: c.mailFrom, DefaultBaseURL: defaultBase})
 	if c.demo {
-		n, err := demo.Seed(ctx, st, c.demoPosts)
+		n, err := demo.Seed(ctx, st, c.demoPosts, c.demoComments)
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html"
 	"image"
 	"image/color"
 	"image/png"
@@ -20,9 +21,9 @@ import (
 )
 
 // Seed adds the demo content to a site that has no posts yet, plus extra
-// generated posts, and returns how many posts and pages it wrote. A site
-// that already has content is left alone.
-func Seed(ctx context.Context, st *store.Store, extra int) (int, error) {
+// generated posts and comments, and returns how many posts and pages it
+// wrote. A site that already has content is left alone.
+func Seed(ctx context.Context, st *store.Store, extra, extraComments int) (int, error) {
 	_, total, err := st.ListPosts(ctx, blog.PostFilter{Type: "any", IncludeAll: true, Limit: 1})
 	if err != nil {
 		return 0, err
@@ -88,7 +89,11 @@ func Seed(ctx context.Context, st *store.Store, extra int) (int, error) {
 			return n, err
 		}
 	}
-	if _, err := save(longArticle, blog.TypePost, 0, now.Add(-time.Duration(longArticle.Days)*24*time.Hour)); err != nil {
+	long, err := save(longArticle, blog.TypePost, 0, now.Add(-time.Duration(longArticle.Days)*24*time.Hour))
+	if err != nil {
+		return n, err
+	}
+	if err := seedComments(ctx, st, long, author, now, extraComments); err != nil {
 		return n, err
 	}
 	about, err := save(aboutPage, blog.TypePage, 0, now.Add(-90*24*time.Hour))
@@ -148,4 +153,65 @@ func Picture(w, h int) []byte {
 func blend(a, b color.RGBA, t float64) color.RGBA {
 	mix := func(x, y uint8) uint8 { return uint8(float64(x)*(1-t) + float64(y)*t) }
 	return color.RGBA{mix(a.R, b.R), mix(a.G, b.G), mix(a.B, b.B), 255}
+}
+
+// demoComments is a short discussion under the long article; the last one
+// is the post author's reply to the first.
+var demoComments = []struct{ name, email, url, text string }{
+	{"Priya Natarajan", "priya@example.invalid", "https://example.com/priya",
+		"This is the question I needed this week. We kept describing our product when our customers only cared about their own clinics.\n\nGoing to try the \"who notices first?\" question on Thursday."},
+	{"Tom Okafor", "tom@example.invalid", "",
+		"I have always thought of sales as helping someone make a good decision, even when that decision is not to buy from me."},
+}
+
+// seedComments adds the demo discussion, then extra generated comments
+// (a fifth of them replies) spread over the site's posts, in one
+// transaction.
+func seedComments(ctx context.Context, st *store.Store, long *blog.Post, author *blog.User, now time.Time, extra int) error {
+	return st.InTx(ctx, func(tx *store.Store) error {
+		add := func(c *blog.Comment) error {
+			c.Status = blog.CommentApproved
+			c.ContentHTML = "<p>" + strings.ReplaceAll(html.EscapeString(c.Content), "\n\n", "</p>\n<p>") + "</p>"
+			return tx.CreateComment(ctx, c)
+		}
+		var first int64
+		for i, d := range demoComments {
+			c := &blog.Comment{PostID: long.ID, AuthorName: d.name, AuthorEmail: d.email, AuthorURL: d.url,
+				Content: d.text, CreatedAt: now.Add(time.Duration(i-3) * time.Hour)}
+			if err := add(c); err != nil {
+				return fmt.Errorf("demo: comment: %w", err)
+			}
+			if i == 0 {
+				first = c.ID
+			}
+		}
+		reply := &blog.Comment{PostID: long.ID, ParentID: first, AuthorName: author.Name, AuthorEmail: author.Email,
+			UserID: author.ID, Content: "Thank you, Priya. Let me know what you hear on Thursday.", CreatedAt: now.Add(-time.Hour)}
+		if err := add(reply); err != nil {
+			return fmt.Errorf("demo: comment: %w", err)
+		}
+		if extra == 0 {
+			return nil
+		}
+		posts, _, err := tx.ListPosts(ctx, blog.PostFilter{Limit: 100000})
+		if err != nil {
+			return err
+		}
+		var lastTop = map[int64]int64{}
+		for i := 0; i < extra; i++ {
+			p := posts[i%len(posts)]
+			c := &blog.Comment{PostID: p.ID, AuthorName: fmt.Sprintf("Reader %d", i), AuthorEmail: fmt.Sprintf("reader%d@example.invalid", i),
+				Content: fillerParagraphs[i%len(fillerParagraphs)], CreatedAt: p.PublishedAt.Add(time.Duration(i+1) * time.Minute)}
+			if i%5 == 4 && lastTop[p.ID] != 0 {
+				c.ParentID = lastTop[p.ID]
+			}
+			if err := add(c); err != nil {
+				return fmt.Errorf("demo: comment: %w", err)
+			}
+			if c.ParentID == 0 {
+				lastTop[p.ID] = c.ID
+			}
+		}
+		return nil
+	})
 }
