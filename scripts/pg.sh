@@ -26,6 +26,16 @@ bindir() {
   echo "$d"
 }
 
+# free_port prints a port of 127.0.0.1 that nothing listens on.
+free_port() {
+  local p
+  for _ in $(seq 1 100); do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  echo "pg: no free port found" >&2; return 1
+}
+
 as_pg() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
@@ -41,7 +51,7 @@ start)
   bin=$(bindir)
   mkdir -p "$dir"
   [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  port=$(free_port)
   echo "quire-test-pw" >"$dir/pwfile"
   [ "$(id -u)" -eq 0 ] && chown postgres: "$dir/pwfile"
   as_pg "$bin/initdb" -D "$dir/data" -A scram-sha-256 -U postgres --pwfile="$dir/pwfile" --no-sync -E UTF8 \
