@@ -1,5 +1,6 @@
 // Package admin serves the admin at /admin/: setup, login, posts and pages,
-// media, categories and tags, users, settings and the mail outbox.
+// media, categories and tags, comments, users, settings, privacy tools and
+// the mail outbox.
 package admin
 
 import (
@@ -10,6 +11,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/mail"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
@@ -18,6 +20,13 @@ import (
 // Scheduler enqueues the durable job that publishes a scheduled post.
 type Scheduler interface {
 	SchedulePublish(ctx context.Context, postID int64, at time.Time) error
+}
+
+// CommentNotifier is told when a comment becomes approved in the admin
+// (approved, marked not spam, or a reply as the post's author), so
+// follow-up subscribers hear of it.
+type CommentNotifier interface {
+	CommentApproved(ctx context.Context, c *blog.Comment) error
 }
 
 // Deps is what the admin needs.
@@ -32,6 +41,8 @@ type Deps struct {
 	// MailTest sends one message directly (not queued) so "send test email"
 	// can show the mail server's own error.
 	MailTest mail.Sender
+	// Notify hears of comments approved in the admin; nil tells no one.
+	Notify CommentNotifier
 }
 
 // Handler serves the admin.

@@ -10,9 +10,11 @@ import (
 type dashboardData struct {
 	Posts, Pages map[string]int // by status
 	Media        int
-	Users        int
-	Drafts       []blog.Post
-	Scheduled    []blog.Post
+	// PendingComments is how many comments the user may moderate wait.
+	PendingComments int
+	Users           int
+	Drafts          []blog.Post
+	Scheduled       []blog.Post
 }
 
 // dashboard shows counts and quick links.
@@ -38,6 +40,12 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, u *blog.User
 			(*c.out)[string(st)] = n
 		}
 	}
+	pending, err := h.Store.ModerationStatusCounts(ctx, moderationScope(u))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.PendingComments = pending[blog.CommentPending]
 	if d.Media, err = h.Store.CountMedia(ctx); err != nil {
 		h.fail(w, r, err)
 		return

@@ -30,6 +30,10 @@ type postForm struct {
 	ParentID      int64
 	FeaturedID    int64
 	CategoryIDs   []int64
+	// CommentsClosed is the "Allow comments" box unticked; CommentsSent
+	// tells a form that had the box from one that did not.
+	CommentsClosed bool
+	CommentsSent   bool
 
 	Existing   *blog.Post // nil for a new post
 	ViewURL    string     // reader URL of a public post
@@ -71,6 +75,7 @@ func formFromPost(p *blog.Post, loc *time.Location) *postForm {
 	f := &postForm{
 		ID: p.ID, Type: p.Type, Title: p.Title, Slug: p.Slug, Body: p.Body, Excerpt: p.Excerpt,
 		Status: string(p.Status), Password: p.Password, ParentID: p.ParentID, FeaturedID: p.FeaturedID, Existing: p,
+		CommentsClosed: p.CommentsClosed,
 	}
 	// A draft's date is only when it was last saved; it gets its real date
 	// when published.
@@ -103,6 +108,9 @@ func formFromRequest(r *http.Request, typ blog.PostType) *postForm {
 		Password:      r.PostFormValue("password"),
 		Tags:          r.PostFormValue("tags"),
 		NewCategories: r.PostFormValue("new_categories"),
+	}
+	if r.PostFormValue("comments_field") == "1" {
+		f.CommentsSent, f.CommentsClosed = true, r.PostFormValue("comments_open") != "1"
 	}
 	f.ParentID, _ = strconv.ParseInt(r.PostFormValue("parent"), 10, 64)
 	f.FeaturedID, _ = strconv.ParseInt(r.PostFormValue("featured"), 10, 64)

@@ -123,6 +123,9 @@ func (h *Handler) postFromForm(ctx context.Context, loc *time.Location, f *postF
 		p.ParentID = f.ParentID
 	}
 	p.FeaturedID = f.FeaturedID
+	if f.CommentsSent {
+		p.CommentsClosed = f.CommentsClosed
+	}
 	if p.FeaturedID != 0 {
 		if _, err := h.Store.Media(ctx, p.FeaturedID); err != nil {
 			fe.Add("featured", "That image no longer exists. Choose another.")

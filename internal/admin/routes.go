@@ -55,6 +55,14 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	handle("POST /admin/media/{id}", h.needs(author, h.mediaAlt))
 	handle("POST /admin/media/{id}/delete", h.needs(author, h.mediaDelete))
 
+	// Comment moderation: authors moderate the comments on their own posts.
+	handle("GET /admin/comments/{$}", h.needs(author, h.commentsList))
+	handle("POST /admin/comments/{$}", h.needs(author, h.commentsBulk))
+	handle("GET /admin/comments/{id}", h.needs(author, h.commentEdit))
+	handle("POST /admin/comments/{id}", h.needs(author, h.commentUpdate))
+	handle("POST /admin/comments/{id}/reply", h.needs(author, h.commentReply))
+	handle("POST /admin/comments/{id}/{action}", h.needs(author, h.commentAct))
+
 	handle("GET /admin/categories/{$}", h.needs(editor, h.termsList))
 	handle("GET /admin/tags/{$}", h.needs(editor, h.termsList))
 	handle("POST /admin/categories/{$}", h.needs(editor, h.termCreate))
@@ -71,6 +79,14 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 
 	handle("GET /admin/settings", h.needs(owner, h.settingsShow))
 	handle("POST /admin/settings", h.needs(owner, h.settingsSave))
+	handle("GET /admin/settings/discussion", h.needs(owner, h.discussionShow))
+	handle("POST /admin/settings/discussion", h.needs(owner, h.discussionSave))
+
+	// Privacy: find, export and erase what is held for an email address.
+	handle("GET /admin/privacy", h.needs(owner, h.privacyShow))
+	handle("POST /admin/privacy", h.needs(owner, h.privacyFind))
+	handle("POST /admin/privacy/export", h.needs(owner, h.privacyExport))
+	handle("POST /admin/privacy/erase", h.needs(owner, h.privacyErase))
 
 	handle("GET /admin/outbox/{$}", h.needs(owner, h.outboxList))
 	handle("GET /admin/outbox/{id}", h.needs(owner, h.outboxShow))

@@ -1,0 +1,52 @@
+package admin
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/quirehq/quire/internal/blog"
+)
+
+// commentForm is the comment editor as typed, so a form with errors comes
+// back with nothing lost.
+type commentForm struct {
+	Name, Email, URL, Text string
+}
+
+// commentEditData is what the comment page shows: the editor, the reply
+// form and the moderation actions.
+type commentEditData struct {
+	Comment  *blog.Comment
+	Parent   *blog.Comment // the comment it answers, when there is one
+	Form     commentForm
+	Reply    string
+	CanReply bool
+	Actions  []commentAction
+}
+
+// commentEdit shows one comment with its editor, the "reply as the author"
+// form and its moderation buttons.
+func (h *Handler) commentEdit(w http.ResponseWriter, r *http.Request, u *blog.User) {
+	c, err := h.moderatableComment(r, u)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	f := commentForm{Name: c.AuthorName, Email: c.AuthorEmail, URL: c.AuthorURL, Text: c.Content}
+	h.showComment(w, r, http.StatusOK, c, f, "", nil)
+}
+
+// showComment renders the comment page with the typed forms and errors.
+func (h *Handler) showComment(w http.ResponseWriter, r *http.Request, status int, c *blog.Comment, f commentForm, reply string, fe blog.FieldErrors) {
+	d := commentEditData{Comment: c, Form: f, Reply: reply, Actions: actionsFor(c.Status),
+		CanReply: c.Status == blog.CommentPending || c.Status == blog.CommentApproved}
+	if c.ParentID != 0 {
+		p, err := h.Store.Comment(r.Context(), c.ParentID)
+		if err != nil && !errors.Is(err, blog.ErrNotFound) {
+			h.fail(w, r, err)
+			return
+		}
+		d.Parent = p
+	}
+	h.render(w, r, status, "comment_edit", &view{Title: "Edit comment", Section: "comments", Errors: fe, D: d})
+}

@@ -1,0 +1,73 @@
+package admin
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/markup"
+)
+
+// commentReply publishes a reply to a comment as the logged-in user, as
+// WordPress's "Reply" (and "Approve and reply" for a held comment) does:
+// the reply is approved at once, and a held comment it answers is approved
+// with it.
+func (h *Handler) commentReply(w http.ResponseWriter, r *http.Request, u *blog.User) {
+	ctx := r.Context()
+	c, err := h.moderatableComment(r, u)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxCommentForm)
+	if err := r.ParseForm(); err != nil {
+		h.message(w, r, http.StatusRequestEntityTooLarge, "Too long", "The reply is too long to publish (the limit is 64 KiB).")
+		return
+	}
+	text := strings.ReplaceAll(r.PostFormValue("reply"), "\r\n", "\n")
+	fe := blog.FieldErrors{}
+	in := blog.CommentInput{PostID: c.PostID, ParentID: c.ID, Content: text}
+	if verrs, ok := blog.AsValidation(in.Validate(true)); ok {
+		for _, v := range verrs {
+			fe.Add("reply", v)
+		}
+	}
+	if c.Status != blog.CommentPending && c.Status != blog.CommentApproved {
+		fe.Add("reply", "Only a pending or approved comment can be answered. Restore this one first.")
+	}
+	form := commentForm{Name: c.AuthorName, Email: c.AuthorEmail, URL: c.AuthorURL, Text: c.Content}
+	if len(fe) > 0 {
+		h.showComment(w, r, http.StatusUnprocessableEntity, c, form, text, fe)
+		return
+	}
+	if c.Status == blog.CommentPending {
+		if _, err := h.moderate(r, u, commentActions["approve"], []int64{c.ID}); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	reply := &blog.Comment{
+		PostID: c.PostID, ParentID: c.ID, Type: blog.TypeComment, Status: blog.CommentApproved,
+		AuthorName: u.Name, AuthorEmail: u.Email, UserID: u.ID,
+		Content: text, ContentHTML: markup.RenderComment(text), CreatedAt: h.now(),
+	}
+	if err := h.Store.CreateComment(ctx, reply); err != nil {
+		if verrs, ok := blog.AsValidation(err); ok {
+			for _, v := range verrs {
+				fe.Add("reply", v)
+			}
+			h.showComment(w, r, http.StatusUnprocessableEntity, c, form, text, fe)
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	reply.PostTitle, reply.PostSlug = c.PostTitle, c.PostSlug
+	h.notifyApproved(ctx, r, reply)
+	msg := "Reply published."
+	if c.Status == blog.CommentPending {
+		msg = "Comment approved and reply published."
+	}
+	h.setFlash(r, msg)
+	http.Redirect(w, r, commentsBack(r), http.StatusSeeOther)
+}
