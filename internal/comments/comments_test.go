@@ -33,8 +33,12 @@ type fixture struct {
 
 func newFixture(t testing.TB, settings map[string]string) *fixture {
 	t.Helper()
+	return newFixtureOn(t, storetest.New(t), settings)
+}
+
+func newFixtureOn(t testing.TB, st *store.Store, settings map[string]string) *fixture {
+	t.Helper()
 	ctx := context.Background()
-	st := storetest.New(t)
 	f := &fixture{t: t, ctx: ctx, st: st, now: base}
 	f.svc = &comments.Service{Store: st, Site: site.New(st, site.Overrides{}), Now: func() time.Time { return f.now }}
 	users := []**blog.User{&f.owner, &f.editor, &f.author, &f.writer}
