@@ -51,8 +51,21 @@ func (h *Handler) showList(w http.ResponseWriter, r *http.Request, st *site.Sett
 		pages = 1
 	}
 	lv := &listView{Page: n, Pages: pages, Empty: spec.empty, Items: make([]itemView, len(posts))}
+	ids := make([]int64, 0, len(posts))
 	for i := range posts {
 		lv.Items[i] = listItem(st, &posts[i])
+		ids = append(ids, posts[i].ID)
+	}
+	counts, err := h.Store.CommentCounts(r.Context(), ids)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for i := range posts {
+		if posts[i].Password == "" {
+			lv.Items[i].CommentsURL = lv.Items[i].URL + "#comments"
+			lv.Items[i].CommentCount = counts[posts[i].ID]
+		}
 	}
 	withQuery := func(p string) string {
 		if spec.query != "" {

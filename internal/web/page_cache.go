@@ -89,7 +89,7 @@ func (cw *captureWriter) Write(b []byte) (int, error) {
 // cached serves next through the page cache.
 func (h *Handler) cached(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if h.NoPageCache || (r.Method != http.MethodGet && r.Method != http.MethodHead) || hasPostCookie(r) {
+		if h.NoPageCache || (r.Method != http.MethodGet && r.Method != http.MethodHead) || h.wantsPersonal(r) {
 			next(w, r)
 			return
 		}
@@ -127,7 +127,7 @@ func (h *Handler) cached(next http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		keep := http.Header{}
-		for _, k := range []string{"Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary"} {
+		for _, k := range []string{"Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary", "Content-Security-Policy"} {
 			for _, v := range hd.Values(k) {
 				keep.Add(k, v)
 			}
@@ -137,7 +137,8 @@ func (h *Handler) cached(next http.HandlerFunc) http.HandlerFunc {
 }
 
 // hasPostCookie reports whether the request carries a password-protected
-// post's cookie: such requests may see a personal page and skip the cache.
+// post's cookie: such requests may see a personal page and skip the cache
+// (see wantsPersonal).
 func hasPostCookie(r *http.Request) bool {
 	for _, c := range r.Cookies() {
 		if strings.HasPrefix(c.Name, "quire_post_") {

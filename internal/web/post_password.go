@@ -77,7 +77,7 @@ func (h *Handler) postPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	typed := r.PostForm.Get("password")
 	if subtle.ConstantTimeCompare([]byte(typed), []byte(p.Password)) != 1 {
-		h.showPost(w, r, st, ver, c, p, "That password is not correct. Please try again.")
+		h.showPost(w, r, st, ver, c, p, postOpts{pwErr: "That password is not correct. Please try again."})
 		return
 	}
 	token, err := h.passwordToken(r.Context(), p)

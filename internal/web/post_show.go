@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,25 +16,75 @@ import (
 // links land where the teaser ended.
 const moreAnchor = `<span id="more"></span>`
 
-// showPost renders a single post or page. A password-protected one shows
-// the password form until the reader's cookie proves they know it; either
-// way its response is personal and never cached. pwErr is shown beside the
-// form after a wrong password.
-func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, st *site.Settings, ver int64, c *chrome, p *blog.Post, pwErr string) {
+// postOpts is what a request adds to showing a post.
+type postOpts struct {
+	pwErr  string    // shown beside the password form after a wrong password
+	cpage  int       // page of the comments (1, or 0, for the permalink)
+	form   *formView // a refused comment form, as the reader left it
+	status int       // the response status; 200 when zero
+}
+
+// showPost renders a single post or page with its discussion. A
+// password-protected one shows the password form until the reader's cookie
+// proves they know it; either way its response is personal and never
+// cached. So is a page showing anything of one reader's own: their saved
+// name and email, their held comment, their refused form, their session.
+func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, st *site.Settings, ver int64, c *chrome, p *blog.Post, o postOpts) {
 	ctx := r.Context()
+	if o.cpage < 1 {
+		o.cpage = 1
+	}
+	if o.status == 0 {
+		o.status = http.StatusOK
+	}
 	locked := false
+	mine := o.form != nil
 	if p.Password != "" {
-		personal(w)
+		mine = true
 		ok, err := h.passwordCookieOK(r, p)
 		if err != nil {
 			h.fail(w, r, err)
 			return
 		}
 		locked = !ok
+	}
+	ds := &discussionState{page: o.cpage, form: o.form}
+	var approved []blog.Comment
+	if !locked {
+		var err error
+		if approved, err = h.Store.PostComments(ctx, p.ID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if h.wantsPersonal(r) {
+			if ds.user, err = h.sessionUser(r); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			if ds.held, err = h.heldComment(ctx, r, p); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			if o.form == nil {
+				ds.cookieForm = readCommenter(r)
+			}
+			mine = mine || ds.user != nil || ds.held != nil || ds.cookieForm != nil || r.URL.Query().Has("unapproved")
+		}
+		if id, err := strconv.ParseInt(r.URL.Query().Get("replytocom"), 10, 64); err == nil && id > 0 {
+			ds.replyTo = id
+		}
+	}
+	if mine {
+		personal(w)
 	} else {
 		lm := p.UpdatedAt
 		if c.lastMod.After(lm) {
 			lm = c.lastMod
+		}
+		for i := range approved {
+			if approved[i].UpdatedAt.After(lm) {
+				lm = approved[i].UpdatedAt
+			}
 		}
 		if h.publicCache(w, r, ver, lm) {
 			return
@@ -42,17 +93,32 @@ func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, st *site.Sett
 
 	isPage := p.Type == blog.TypePage
 	pv := h.newPage(r, st, c, p.Title)
-	pv.Canonical = st.PostURL(p)
+	pv.Canonical = st.Abs(commentPagePath(st.PostPath(p), o.cpage))
+	if o.cpage > 1 {
+		pv.Title = p.Title + " – Comments page " + strconv.Itoa(o.cpage) + " – " + st.Title
+	}
 	pv.Description = description(p)
 	view := &postView{itemView: item(st, p), PostID: p.ID, IsPage: isPage}
 	view.Minutes = blog.ReadingMinutes(p.Body)
 	pv.Post = view
 	if locked {
-		view.NeedPassword, view.PasswordError, view.PasswordAction = true, pwErr, "/post-password/"
+		view.NeedPassword, view.PasswordError, view.PasswordAction = true, o.pwErr, "/post-password/"
 		view.Image = nil
 		pv.Robots = "noindex"
 	} else {
 		view.Body = template.HTML(strings.Replace(p.BodyHTML, blog.MoreTag, moreAnchor, 1))
+		cv, err := h.discussion(r, st, p, approved, ds)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		view.Comments = cv
+		if ds.replyTo != 0 || ds.held != nil || o.cpage > 1 && len(cv.Thread) == 0 {
+			pv.Robots = "noindex"
+		}
+		if st.Discussion.ShowGravatar && len(cv.Thread) > 0 {
+			allowGravatar(w)
+		}
 	}
 	for _, a := range p.Parents {
 		anc := a
@@ -97,7 +163,7 @@ func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, st *site.Sett
 		}
 		pv.JSONLD = ld
 	}
-	if err := h.render(w, http.StatusOK, "post", pv); err != nil {
+	if err := h.render(w, o.status, "post", pv); err != nil {
 		h.fail(w, r, err)
 	}
 }

@@ -50,6 +50,37 @@ func (h *Handler) resolve(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	// A post's own addresses below it: its comment pages and comment feeds.
+	// When the path without them names no post, the whole path is tried.
+	if base, sfx, ok := postSuffix(segs); ok {
+		bref, bdate := blog.ParseDatePath(base)
+		p, err := h.lookup(r, ver, base, bdate && bref.Slug != "")
+		switch {
+		case err == nil:
+			canon := st.PostPath(p)
+			if sfx.cpage > 0 {
+				canon = commentPagePath(canon, sfx.cpage)
+			} else {
+				canon += "feed/"
+				if sfx.feed != feedRSS {
+					canon += sfx.feed + "/"
+				}
+			}
+			if !samePath(r, canon) {
+				redirect(w, r, canon)
+				return
+			}
+			if sfx.feed != "" {
+				h.postCommentFeed(w, r, st, ver, c, p, sfx.feed)
+				return
+			}
+			h.showPost(w, r, st, ver, c, p, postOpts{cpage: sfx.cpage})
+			return
+		case !errors.Is(err, blog.ErrNotFound):
+			h.fail(w, r, err)
+			return
+		}
+	}
 	p, err := h.lookup(r, ver, segs, isDate)
 	if err != nil {
 		h.fail(w, r, err)
@@ -59,7 +90,37 @@ func (h *Handler) resolve(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, canon)
 		return
 	}
-	h.showPost(w, r, st, ver, c, p, "")
+	h.showPost(w, r, st, ver, c, p, postOpts{})
+}
+
+// suffix is what follows a post's path: a comment page or a comment feed.
+type suffix struct {
+	cpage int    // comment-page-N; 1 answers 301 to the post
+	feed  string // feedRSS or feedAtom
+}
+
+// postSuffix splits a post's own sub-address off segs: comment-page-N,
+// feed, feed/atom (and feed/rss2, which answers 301 to feed/).
+func postSuffix(segs []string) ([]string, suffix, bool) {
+	n := len(segs)
+	if n < 2 {
+		return nil, suffix{}, false
+	}
+	if p, ok := commentPageNumber(segs[n-1]); ok {
+		return segs[:n-1], suffix{cpage: p}, true
+	}
+	if segs[n-1] == "feed" {
+		return segs[:n-1], suffix{feed: feedRSS}, true
+	}
+	if n >= 3 && segs[n-2] == "feed" {
+		switch segs[n-1] {
+		case "atom":
+			return segs[:n-2], suffix{feed: feedAtom}, true
+		case "rss2", "rss":
+			return segs[:n-2], suffix{feed: feedRSS}, true
+		}
+	}
+	return nil, suffix{}, false
 }
 
 // lookup finds the post or page a path names by its last segment, as its

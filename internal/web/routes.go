@@ -18,6 +18,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /static/{name...}", h.staticFile)
 	mux.HandleFunc("GET /share/mastodon", h.shareMastodon)
 	mux.HandleFunc("POST /post-password/{$}", h.postPassword)
+	mux.HandleFunc("GET /comments/feed/{rest...}", h.cached(h.siteCommentFeed))
+	mux.HandleFunc("POST /wp-comments-post.php", h.commentPost)
+	mux.HandleFunc("GET /avatar/{file}", h.avatar)
 	// The resolver takes every method, and answers 405 to all but GET and
 	// HEAD itself, so method-less patterns mounted beside it ("/admin/")
 	// do not conflict with it.

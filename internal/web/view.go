@@ -77,6 +77,10 @@ type itemView struct {
 	ContinueURL string
 	Protected   bool
 	Image       *imageView
+	// CommentsURL links a list item to its post's discussion (#comments);
+	// empty where no count is shown.
+	CommentsURL  string
+	CommentCount int
 }
 
 type imageView struct {
@@ -96,6 +100,7 @@ type postView struct {
 	NeedPassword   bool
 	PasswordError  string
 	PasswordAction string
+	Comments       *commentsView
 }
 
 // chrome is the part of every page that depends only on the site's
@@ -110,6 +115,13 @@ type chrome struct {
 	categories []link
 	lastMod    time.Time // when published content last changed
 	sidebar    template.HTML
+	// recentComments are the newest approved comments, "NAME on TITLE".
+	recentComments []recentComment
+}
+
+// recentComment is one line of the sidebar's "Recent comments".
+type recentComment struct {
+	Author, Title, URL string
 }
 
 const chromeMaxAge = time.Minute
@@ -161,12 +173,17 @@ func (h *Handler) chromeFor(ctx context.Context, st *site.Settings, ver int64) (
 			c.categories = append(c.categories, link{Title: cats[i].Name, URL: st.TermPath(&cats[i]), Count: cats[i].Count})
 		}
 	}
+	if c.recentComments, err = h.recentComments(ctx, st, now); err != nil {
+		return nil, err
+	}
 	if c.lastMod, err = h.Store.LastModified(ctx); err != nil {
 		return nil, fmt.Errorf("web: last modified: %w", err)
 	}
 	var sb strings.Builder
-	if err := h.Theme.RenderPart(&sb, "sidebar-lists", struct{ Recent, Archives, Categories []link }{
-		c.recent, c.archives, c.categories}); err != nil {
+	if err := h.Theme.RenderPart(&sb, "sidebar-lists", struct {
+		Recent, Archives, Categories []link
+		RecentComments               []recentComment
+	}{c.recent, c.archives, c.categories, c.recentComments}); err != nil {
 		return nil, fmt.Errorf("web: sidebar: %w", err)
 	}
 	c.sidebar = template.HTML(sb.String())
@@ -354,4 +371,40 @@ func ogImage(st *site.Settings, p *blog.Post) string {
 
 func monthName(year, month int) string {
 	return time.Month(month).String() + " " + strconv.Itoa(year)
+}
+
+// recentCommentsShown is how many comments the sidebar lists.
+const recentCommentsShown = 5
+
+// recentComments lists the newest approved comments on public posts for
+// the sidebar, each linking to its place in the thread.
+func (h *Handler) recentComments(ctx context.Context, st *site.Settings, now time.Time) ([]recentComment, error) {
+	list, err := h.Store.RecentComments(ctx, recentCommentsShown, now)
+	if err != nil {
+		return nil, fmt.Errorf("web: recent comments: %w", err)
+	}
+	link := h.commentLinker(st)
+	posts := map[int64]*blog.Post{}
+	out := make([]recentComment, 0, len(list))
+	for i := range list {
+		cm := &list[i]
+		p, ok := posts[cm.PostID]
+		if !ok {
+			if p, err = h.Store.Post(ctx, cm.PostID); err != nil {
+				return nil, fmt.Errorf("web: recent comments: %w", err)
+			}
+			posts[cm.PostID] = p
+		}
+		u, err := link(ctx, p, cm.ID)
+		if err != nil {
+			return nil, fmt.Errorf("web: recent comments: %w", err)
+		}
+		name := cm.AuthorName
+		if name == "" {
+			name = "Anonymous"
+		}
+		// The sidebar sits on every page: a path, not the absolute URL.
+		out = append(out, recentComment{Author: name, Title: p.Title, URL: strings.TrimPrefix(u, st.BaseURL)})
+	}
+	return out, nil
 }

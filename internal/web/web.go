@@ -1,16 +1,30 @@
 // Package web serves the reader's pages: home, posts, pages, archives,
-// search, feeds, sitemap, media and the 404 page.
+// search, feeds, sitemap, media, comments and the 404 page.
 package web
 
 import (
+	"context"
 	"log/slog"
 	"sync"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/comments"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 	"github.com/quirehq/quire/internal/theme"
 )
+
+// CommentNotifier hears of comments stored by the reader form: it mails the
+// post's author, the post's follow-up subscribers, and starts a follow-up
+// subscription for a reader who asked for one.
+type CommentNotifier interface {
+	CommentStored(ctx context.Context, c *blog.Comment) error
+	CommentApproved(ctx context.Context, c *blog.Comment) error
+	Subscribe(ctx context.Context, postID int64, email string) error
+}
 
 // Deps is what the reader pages need.
 type Deps struct {
@@ -22,6 +36,14 @@ type Deps struct {
 	// NoPageCache renders every request afresh (benchmarks of the render
 	// itself; debugging a theme).
 	NoPageCache bool
+	// Comments takes comments from the reply form. Nil shows threads but
+	// no form (comments closed everywhere).
+	Comments *comments.Service
+	// Notify hears of stored comments; nil tells no one.
+	Notify CommentNotifier
+	// Sessions is the admin's session manager, read (never written) so a
+	// logged-in user comments as themselves. Nil: everyone is a reader.
+	Sessions *scs.SessionManager
 }
 
 // Handler serves reader pages.

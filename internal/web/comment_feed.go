@@ -1,0 +1,227 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
+)
+
+// commentEntry is one comment as a comment feed shows it.
+type commentEntry struct {
+	c    *blog.Comment
+	post *blog.Post
+	url  string // absolute, with its comment page and #comment-ID
+}
+
+// guid is the comment's lasting identity: its post's GUID and its ID, which
+// no change of slug or comment page alters.
+func (e commentEntry) guid() string {
+	return e.post.GUID + "#comment-" + strconv.FormatInt(e.c.ID, 10)
+}
+
+// commentFeedSpec describes one comment feed.
+type commentFeedSpec struct {
+	kind  string // feedRSS or feedAtom
+	title string
+	home  string // path of the page the feed mirrors
+	self  string
+}
+
+// siteCommentFeed serves /comments/feed/ (RSS 2.0) and
+// /comments/feed/atom/: the newest approved comments on public posts
+// without a password.
+func (h *Handler) siteCommentFeed(w http.ResponseWriter, r *http.Request) {
+	kind := ""
+	switch r.PathValue("rest") {
+	case "":
+		kind = feedRSS
+	case "atom/":
+		kind = feedAtom
+	case "rss2/", "rss2", "rss/", "rss":
+		redirect(w, r, "/comments/feed/")
+		return
+	case "atom":
+		redirect(w, r, "/comments/feed/atom/")
+		return
+	default:
+		h.fail(w, r, blog.ErrNotFound)
+		return
+	}
+	ctx := r.Context()
+	st, ver, c, err := h.current(ctx)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	list, err := h.Store.RecentComments(ctx, st.FeedItems, h.Now())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	link := h.commentLinker(st)
+	posts := map[int64]*blog.Post{}
+	entries := make([]commentEntry, 0, len(list))
+	for i := range list {
+		cm := &list[i]
+		p, ok := posts[cm.PostID]
+		if !ok {
+			if p, err = h.Store.Post(ctx, cm.PostID); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			posts[cm.PostID] = p
+		}
+		u, err := link(ctx, p, cm.ID)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		entries = append(entries, commentEntry{c: cm, post: p, url: u})
+	}
+	self := "/comments/feed/"
+	if kind == feedAtom {
+		self += "atom/"
+	}
+	h.writeCommentFeed(w, r, st, ver, c, commentFeedSpec{kind: kind, title: "Comments for " + st.Title, home: "/", self: self}, entries)
+}
+
+// postCommentFeed serves {permalink}feed/ and {permalink}feed/atom/: the
+// newest approved comments on one post. A post behind a password has none
+// to show.
+func (h *Handler) postCommentFeed(w http.ResponseWriter, r *http.Request, st *site.Settings, ver int64, c *chrome, p *blog.Post, kind string) {
+	if p.Password != "" {
+		h.fail(w, r, fmt.Errorf("web: comment feed of a protected post: %w", blog.ErrNotFound))
+		return
+	}
+	ctx := r.Context()
+	list, err := h.Store.PostComments(ctx, p.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	roots, _ := threadPages(list, st.Discussion.ThreadDepth, st.Discussion.CommentsPerPage)
+	base := st.PostPath(p)
+	entries := make([]commentEntry, 0, min(len(list), st.FeedItems))
+	for i := len(list) - 1; i >= 0 && len(entries) < st.FeedItems; i-- {
+		cm := &list[i]
+		page := pageOfComment(roots, st.Discussion.CommentsPerPage, cm.ID)
+		entries = append(entries, commentEntry{c: cm, post: p,
+			url: st.Abs(commentPagePath(base, page)) + "#comment-" + strconv.FormatInt(cm.ID, 10)})
+	}
+	self := base + "feed/"
+	if kind == feedAtom {
+		self += "atom/"
+	}
+	h.writeCommentFeed(w, r, st, ver, c, commentFeedSpec{kind: kind, title: "Comments on: " + p.Title, home: base, self: self}, entries)
+}
+
+// commentLinker returns a function giving a comment's absolute URL on its
+// right comment page; it reads each post's thread once.
+func (h *Handler) commentLinker(st *site.Settings) func(ctx context.Context, p *blog.Post, id int64) (string, error) {
+	threads := map[int64][]*blog.ThreadNode{}
+	return func(ctx context.Context, p *blog.Post, id int64) (string, error) {
+		roots, ok := threads[p.ID]
+		if !ok {
+			list, err := h.Store.PostComments(ctx, p.ID)
+			if err != nil {
+				return "", err
+			}
+			roots, _ = threadPages(list, st.Discussion.ThreadDepth, st.Discussion.CommentsPerPage)
+			threads[p.ID] = roots
+		}
+		page := pageOfComment(roots, st.Discussion.CommentsPerPage, id)
+		return st.Abs(commentPagePath(st.PostPath(p), page)) + "#comment-" + strconv.FormatInt(id, 10), nil
+	}
+}
+
+// commentTitle is a feed entry's title, as WordPress words it.
+func commentTitle(e commentEntry) string {
+	name := e.c.AuthorName
+	if name == "" {
+		name = "Anonymous"
+	}
+	return "Comment on " + e.post.Title + " by " + name
+}
+
+// writeCommentFeed renders comment entries in spec's format. Nothing of a
+// commenter but their name, website and text is in it.
+func (h *Handler) writeCommentFeed(w http.ResponseWriter, r *http.Request, st *site.Settings, ver int64, c *chrome, spec commentFeedSpec, entries []commentEntry) {
+	updated := time.Time{}
+	for _, e := range entries {
+		if e.c.UpdatedAt.After(updated) {
+			updated = e.c.UpdatedAt
+		}
+	}
+	lm := c.lastMod
+	if updated.After(lm) {
+		lm = updated
+	}
+	if h.publicCache(w, r, ver, lm) {
+		return
+	}
+	if updated.IsZero() {
+		updated = lm
+	}
+	if updated.IsZero() {
+		updated = time.Unix(0, 0)
+	}
+	var body []byte
+	var err error
+	var ctype string
+	if spec.kind == feedAtom {
+		feed := atomFeed{
+			Title: spec.title, ID: st.Abs(spec.self), Updated: updated.UTC().Format(time.RFC3339), Generator: "Quire",
+			Links: []xmlLink{
+				{Href: st.Abs(spec.self), Rel: "self", Type: "application/atom+xml"},
+				{Href: st.Abs(spec.home), Rel: "alternate", Type: "text/html"},
+			},
+		}
+		for _, e := range entries {
+			author := atomPerson{Name: e.c.AuthorName}
+			if u, ok := blog.NormalizeURL(e.c.AuthorURL); ok {
+				author.URI = u
+			}
+			feed.Entries = append(feed.Entries, atomEntry{
+				Title: commentTitle(e), ID: e.guid(),
+				Links:     []xmlLink{{Href: e.url, Rel: "alternate", Type: "text/html"}},
+				Published: e.c.CreatedAt.UTC().Format(time.RFC3339),
+				Updated:   e.c.UpdatedAt.UTC().Format(time.RFC3339),
+				Author:    author,
+				Content:   &atomText{Type: "html", Body: absoluteURLs(e.c.ContentHTML, st.BaseURL)},
+			})
+		}
+		body, err = marshalXML(feed)
+		ctype = "application/atom+xml; charset=utf-8"
+	} else {
+		doc := rssDoc{
+			Version: "2.0", NSAtom: "http://www.w3.org/2005/Atom", NSContent: "http://purl.org/rss/1.0/modules/content/",
+			NSDC: "http://purl.org/dc/elements/1.1/",
+			Channel: rssChannel{
+				Title: spec.title, Link: st.Abs(spec.home), Description: spec.title, Language: st.Language,
+				LastBuildDate: updated.UTC().Format(time.RFC1123Z), Generator: "Quire",
+				Self: xmlLink{Href: st.Abs(spec.self), Rel: "self", Type: "application/rss+xml"},
+			},
+		}
+		for _, e := range entries {
+			htm := absoluteURLs(e.c.ContentHTML, st.BaseURL)
+			doc.Channel.Items = append(doc.Channel.Items, rssItem{
+				Title: commentTitle(e), Link: e.url, GUID: rssGUID{IsPermaLink: "false", Value: e.guid()},
+				PubDate: e.c.CreatedAt.UTC().Format(time.RFC1123Z), Creator: e.c.AuthorName,
+				Description: htm, Content: htm,
+			})
+		}
+		body, err = marshalXML(doc)
+		ctype = "application/rss+xml; charset=utf-8"
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", ctype)
+	_, _ = w.Write(body)
+}
