@@ -24,6 +24,11 @@ func (h *Handler) commentReply(w http.ResponseWriter, r *http.Request, u *blog.U
 		h.message(w, r, http.StatusRequestEntityTooLarge, "Too long", "The reply is too long to publish (the limit is 64 KiB).")
 		return
 	}
+	if c.Status != blog.CommentPending && c.Status != blog.CommentApproved {
+		h.setFlashErr(r, "Only a pending or approved comment can be answered. Restore this one first.")
+		http.Redirect(w, r, commentURL(c.ID), http.StatusSeeOther)
+		return
+	}
 	text := strings.ReplaceAll(r.PostFormValue("reply"), "\r\n", "\n")
 	fe := blog.FieldErrors{}
 	in := blog.CommentInput{PostID: c.PostID, ParentID: c.ID, Content: text}
@@ -31,9 +36,6 @@ func (h *Handler) commentReply(w http.ResponseWriter, r *http.Request, u *blog.U
 		for _, v := range verrs {
 			fe.Add("reply", v)
 		}
-	}
-	if c.Status != blog.CommentPending && c.Status != blog.CommentApproved {
-		fe.Add("reply", "Only a pending or approved comment can be answered. Restore this one first.")
 	}
 	form := commentForm{Name: c.AuthorName, Email: c.AuthorEmail, URL: c.AuthorURL, Text: c.Content}
 	if len(fe) > 0 {

@@ -57,7 +57,15 @@ func (h *Handler) privacyErase(w http.ResponseWriter, r *http.Request, u *blog.U
 	if mode == "delete" {
 		done = "deleted"
 	}
-	h.setFlash(r, "Erased what was held for that address: "+strconv.Itoa(comments)+" comments "+done+", "+
-		strconv.Itoa(subs)+" follow-up records removed.")
+	h.setFlash(r, "Erased what was held for that address: "+counted(comments, "comment")+" "+done+", "+
+		counted(subs, "follow-up record")+" removed.")
 	http.Redirect(w, r, "/admin/privacy", http.StatusSeeOther)
+}
+
+// counted says "1 comment" or "3 comments".
+func counted(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
