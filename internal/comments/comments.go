@@ -184,7 +184,7 @@ func (s *Service) Submit(ctx context.Context, r Request) (*blog.Comment, error) 
 	}
 	// Every author, trusted or not, is kept from saying the same thing
 	// twice: a second click on "Post Comment" must not post it again.
-	if dup, err := s.Store.DuplicateCommentByAuthor(ctx, p.ID, c.AuthorName, c.AuthorEmail, c.Content); err != nil {
+	if dup, err := s.Store.DuplicateComment(ctx, p.ID, c.AuthorName, c.AuthorEmail, c.Content); err != nil {
 		return nil, fmt.Errorf("comments: submit: %w", err)
 	} else if dup {
 		return nil, refuse(RefusedDuplicate)

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"html"
 	"image"
 	"image/color"
 	"image/png"
@@ -171,7 +170,7 @@ func seedComments(ctx context.Context, st *store.Store, long *blog.Post, author 
 	return st.InTx(ctx, func(tx *store.Store) error {
 		add := func(c *blog.Comment) error {
 			c.Status = blog.CommentApproved
-			c.ContentHTML = "<p>" + strings.ReplaceAll(html.EscapeString(c.Content), "\n\n", "</p>\n<p>") + "</p>"
+			c.ContentHTML = markup.RenderComment(c.Content)
 			return tx.CreateComment(ctx, c)
 		}
 		var first int64

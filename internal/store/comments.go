@@ -302,22 +302,6 @@ func (s *Store) LastCommentAt(ctx context.Context, ip, email string) (time.Time,
 	return fromUnix(ts.Int64), nil
 }
 
-// DuplicateComment reports whether the same text was already left on the
-// post by the same author (matched by email, else name), in any status
-// but trash, as WordPress checks.
-func (s *Store) DuplicateComment(ctx context.Context, postID int64, name, email, content string) (bool, error) {
-	var one int
-	err := s.conn.QueryRowContext(ctx, s.q(`SELECT 1 FROM comments WHERE post_id = ? AND content = ? AND status <> 'trash'
-		AND ((author_email <> '' AND author_email = ?) OR (author_email = '' AND author_name = ?)) LIMIT 1`),
-		postID, content, blog.NormalizeEmail(email), name).Scan(&one)
-	if err == sql.ErrNoRows {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("store: duplicate comment: %w", err)
-	}
-	return true, nil
-}
 
 // ForgetCommentIPs clears the IP address of comments older than before.
 func (s *Store) ForgetCommentIPs(ctx context.Context, before time.Time) (int, error) {

@@ -8,13 +8,13 @@ import (
 	"github.com/quirehq/quire/internal/blog"
 )
 
-// DuplicateCommentByAuthor answers what DuplicateComment answers (the same
-// text already left on the post by the same author, matched by email, else
-// by name, in any status but trash) through the author's email index, so
-// its cost does not grow with the number of comments on the post. The
+// DuplicateComment reports whether the same text was already left on the
+// post by the same author (matched by email, else by name), in any status
+// but trash, as WordPress checks. It goes through the author's email
+// index, so its cost does not grow with the number of comments on the post. The
 // unary plus keeps the planner (SQLite's and PostgreSQL's alike) from
 // choosing the post index instead.
-func (s *Store) DuplicateCommentByAuthor(ctx context.Context, postID int64, name, email, content string) (bool, error) {
+func (s *Store) DuplicateComment(ctx context.Context, postID int64, name, email, content string) (bool, error) {
 	email = blog.NormalizeEmail(email)
 	query := `SELECT 1 FROM comments WHERE author_email = ? AND +post_id = ? AND content = ? AND status <> 'trash' LIMIT 1`
 	args := []any{email, postID, content}
