@@ -80,7 +80,10 @@ bench_site postgres --database-url "$(dburl bench_read)"
 
 echo
 echo "CPU per request (go test -bench; RenderPost renders afresh, ServePostCached is the page cache):"
-go test -run '^$' -bench 'Benchmark(RenderPost|ServePostCached)$' -benchmem ./internal/web/ | grep -E '^Benchmark'
+go test -run '^$' -bench 'Benchmark(RenderPost|ServePostCached|RenderPostWith100Comments)$' -benchmem ./internal/web/ | grep -E '^Benchmark'
+echo
+echo "Comments (go test -bench): submissions with every local check on SQLite, and rendering one comment's text:"
+go test -run '^$' -bench 'Benchmark(Submit|RenderComment)$' -benchmem ./internal/comments/ ./internal/markup/ | grep -E '^Benchmark'
 
 echo
 echo "copy-db, a generated site of $COPY_POSTS posts and $COPY_COMMENTS comments, SQLite → PostgreSQL:"
