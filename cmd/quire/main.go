@@ -43,6 +43,7 @@ Usage:
   quire migrate [flags]        apply pending database migrations
   quire user add [flags]       add a user who can log in to /admin/
   quire post publish PATH...   publish Markdown files with front matter
+  quire comments list|approve|unapprove|spam|trash|delete   moderate comments
   quire copy-db --from A --to B   copy a whole site between SQLite and PostgreSQL
 
 Run "quire COMMAND --help" for a command's flags. Every flag --x-y can also
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdUser(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "post":
 		return cmdPost(ctx, args[1:], getenv, stdout, stderr)
+	case "comments":
+		return cmdComments(ctx, args[1:], getenv, stdout, stderr)
 	case "copy-db":
 		return cmdCopyDB(ctx, args[1:], getenv, stdout, stderr)
 	default:
