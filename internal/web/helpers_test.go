@@ -26,6 +26,8 @@ type env struct {
 	mux    *http.ServeMux
 	now    time.Time
 	author *blog.User
+	site   *site.Site
+	theme  *theme.Theme
 }
 
 const baseURL = "https://blog.example.com"
@@ -44,13 +46,20 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, st: st, mux: http.NewServeMux(), now: time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)}
-	web.New(web.Deps{Store: st, Site: site.New(st, site.Overrides{}), Theme: th, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil)), Now: func() time.Time { return e.now }}).Routes(e.mux)
+	e := &env{t: t, st: st, mux: http.NewServeMux(), now: time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC),
+		site: site.New(st, site.Overrides{}), theme: th}
+	web.New(e.deps()).Routes(e.mux)
 	e.author = &blog.User{Email: "ann@example.com", Name: "Ann Writer", Role: blog.RoleOwner, PasswordHash: "x"}
 	if err := st.CreateUser(ctx, e.author); err != nil {
 		t.Fatal(err)
 	}
 	return e
+}
+
+// deps is what the env's reader pages run with.
+func (e *env) deps() web.Deps {
+	return web.Deps{Store: e.st, Site: e.site, Theme: e.theme, Logger: slog.New(slog.NewTextHandler(testLog{e.t}, nil)),
+		Now: func() time.Time { return e.now }}
 }
 
 // post saves a published post written by the env's author.
