@@ -2,6 +2,7 @@ package admin
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
@@ -16,8 +17,12 @@ type commentForm struct {
 // commentEditData is what the comment page shows: the editor, the reply
 // form and the moderation actions.
 type commentEditData struct {
-	Comment  *blog.Comment
-	Parent   *blog.Comment // the comment it answers, when there is one
+	Comment *blog.Comment
+	Parent  *blog.Comment // the comment it answers, when there is one
+	// ParentExcerpt is the start of the parent's text.
+	ParentExcerpt string
+	// Shown is the comment as readers see it (sanitised when stored).
+	Shown    template.HTML
 	Form     commentForm
 	Reply    string
 	CanReply bool
@@ -38,7 +43,7 @@ func (h *Handler) commentEdit(w http.ResponseWriter, r *http.Request, u *blog.Us
 
 // showComment renders the comment page with the typed forms and errors.
 func (h *Handler) showComment(w http.ResponseWriter, r *http.Request, status int, c *blog.Comment, f commentForm, reply string, fe blog.FieldErrors) {
-	d := commentEditData{Comment: c, Form: f, Reply: reply, Actions: actionsFor(c.Status),
+	d := commentEditData{Comment: c, Form: f, Reply: reply, Actions: actionsFor(c.Status), Shown: safeHTML(c.ContentHTML),
 		CanReply: c.Status == blog.CommentPending || c.Status == blog.CommentApproved}
 	if c.ParentID != 0 {
 		p, err := h.Store.Comment(r.Context(), c.ParentID)
@@ -47,6 +52,9 @@ func (h *Handler) showComment(w http.ResponseWriter, r *http.Request, status int
 			return
 		}
 		d.Parent = p
+		if p != nil {
+			d.ParentExcerpt = commentExcerpt(p.Content)
+		}
 	}
 	h.render(w, r, status, "comment_edit", &view{Title: "Edit comment", Section: "comments", Errors: fe, D: d})
 }
