@@ -113,6 +113,16 @@ func TestCommentListTabsAndRowActions(t *testing.T) {
 	if r.header.Get("Cache-Control") != "no-store" {
 		t.Errorf("Cache-Control %q", r.header.Get("Cache-Control"))
 	}
+	x := e.addComment(p, 0, blog.CommentPending, `"><script>alert(1)</script>`, "x@example.com", "192.0.2.66",
+		`<img src=x onerror=alert(1)>`)
+	r = c.get("/admin/comments/?status=pending")
+	if strings.Contains(r.body, "<script>alert") || strings.Contains(r.body, "<img src=x") {
+		t.Error("comment fields reach the list unescaped")
+	}
+	mustContain(t, r, "&lt;img src=x onerror=alert(1)&gt;")
+	if _, err := e.st.DeleteComments(context.Background(), x.ID); err != nil {
+		t.Fatal(err)
+	}
 	r = c.get("/admin/comments/?status=spam")
 	mustContain(t, r, "Cheap pills here.", fmt.Sprintf(`/admin/comments/%d/unspam`, junk.ID), fmt.Sprintf(`/admin/comments/%d/delete`, junk.ID))
 
