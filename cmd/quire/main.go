@@ -72,7 +72,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "copy-db":
 		return cmdCopyDB(ctx, args[1:], getenv, stdout, stderr)
 	default:
-		return config.Usagef("unknown command %q; the commands are serve, migrate, user, post and copy-db (see quire --help)", args[0])
+		return config.Usagef("unknown command %q; the commands are serve, migrate, user, post, comments and copy-db (see quire --help)", args[0])
 	}
 }
 

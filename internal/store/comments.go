@@ -302,7 +302,6 @@ func (s *Store) LastCommentAt(ctx context.Context, ip, email string) (time.Time,
 	return fromUnix(ts.Int64), nil
 }
 
-
 // ForgetCommentIPs clears the IP address of comments older than before.
 func (s *Store) ForgetCommentIPs(ctx context.Context, before time.Time) (int, error) {
 	res, err := s.conn.ExecContext(ctx, s.q("UPDATE comments SET author_ip = '' WHERE author_ip <> '' AND created_at < ?"), before.Unix())
