@@ -52,7 +52,9 @@ func (n *Notifier) show(w http.ResponseWriter, r *http.Request, code int, p page
 	if err != nil {
 		set = &site.Settings{Title: site.Defaults().Title, Language: "en"}
 	}
-	p.Lang, p.SiteTitle, p.Home, p.Stylesheet = set.Language, set.Title, set.Abs("/"), set.Abs(Stylesheet)
+	// Paths, not URLs: the page works whatever host it was reached by,
+	// and its stylesheet stays within the server's own-origin policy.
+	p.Lang, p.SiteTitle, p.Home, p.Stylesheet = set.Language, set.Title, "/", Stylesheet
 	var buf bytes.Buffer
 	if err := pageTmpl.ExecuteTemplate(&buf, "page", p); err != nil {
 		slog.ErrorContext(r.Context(), "notify: render page", "err", err)
