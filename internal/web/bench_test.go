@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/comments"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 	"github.com/quirehq/quire/internal/theme"
@@ -90,4 +91,48 @@ func benchPostEnv(b *testing.B) (*env, string) {
 		b.Fatalf("setup: %d", r.code)
 	}
 	return e, path
+}
+
+// BenchmarkRenderPostWith100Comments renders the long post with 100
+// approved comments, a fifth of them replies, the reply form and its
+// token, without the page cache: the CPU cost of one discussion page.
+func BenchmarkRenderPostWith100Comments(b *testing.B) {
+	e, path := benchPostEnv(b)
+	ctx := context.Background()
+	p, err := e.st.PostBySlug(ctx, "what-job-does-your-buyer-need-done")
+	if err != nil {
+		b.Fatal(err)
+	}
+	// All 100 on one page (50 top-level a page is the default).
+	if err := e.st.SaveSettings(ctx, map[string]string{site.KeyCommentsPerPage: "100"}); err != nil {
+		b.Fatal(err)
+	}
+	ce := &commentEnv{env: e}
+	var tops []*blog.Comment
+	for i := 0; i < 100; i++ {
+		parent := int64(0)
+		if i%5 == 4 {
+			parent = tops[len(tops)-1].ID
+		}
+		c := ce.comment(p, parent, fmt.Sprintf("Reader %d", i), fmt.Sprintf("reader%d@example.org", i),
+			fmt.Sprintf("Comment %d: the buyer wants a result, not a product; ask what job they need done.", i), blog.CommentApproved)
+		if parent == 0 {
+			tops = append(tops, c)
+		}
+	}
+	mux := http.NewServeMux()
+	th, err := theme.Load("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := site.New(e.st, site.Overrides{})
+	web.New(web.Deps{Store: e.st, Site: s, Theme: th, NoPageCache: true,
+		Comments: &comments.Service{Store: e.st, Site: s}}).Routes(mux)
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+	if body := rec.Body.String(); rec.Code != 200 || strings.Count(body, `<article id="comment-`) != 100 ||
+		!strings.Contains(body, "100 thoughts on") || !strings.Contains(body, `name="comment_token"`) {
+		b.Fatalf("setup: %d", rec.Code)
+	}
+	benchGet(b, mux, path)
 }
