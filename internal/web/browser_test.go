@@ -73,7 +73,7 @@ func newBrowser(t *testing.T) context.Context {
 // safe to read from the server's goroutines.
 type testClock struct{ skip atomic.Int64 }
 
-func (c *testClock) now() time.Time         { return time.Now().Add(time.Duration(c.skip.Load())) }
+func (c *testClock) now() time.Time          { return time.Now().Add(time.Duration(c.skip.Load())) }
 func (c *testClock) forward(d time.Duration) { c.skip.Add(int64(d)) }
 
 // liveSite is a reader site with comments on a real HTTP server, behind
