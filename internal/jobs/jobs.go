@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/quirehq/quire/internal/mail"
+	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
 
@@ -36,6 +37,9 @@ type Config struct {
 	Store  *store.Store
 	Mail   mail.Sender // sends directly; the queue retries it
 	Logger *slog.Logger
+	// Site gives the settings jobs read (how long commenters' IPs are kept);
+	// nil reads them from Store.
+	Site *site.Site
 
 	// MaxWorkers is how many jobs run at once.
 	MaxWorkers int
@@ -50,6 +54,9 @@ type Config struct {
 	// either off.
 	SafetyNetInterval time.Duration
 	CleanupInterval   time.Duration
+	// ForgetIPsInterval is how often commenters' IP addresses older than the
+	// retention period are cleared; negative turns it off.
+	ForgetIPsInterval time.Duration
 	// MailRetryDelay, when set, is the wait before retrying a failed
 	// message after attempt (1 after the first try); nil uses River's
 	// backoff.
@@ -117,6 +124,7 @@ func New(c Config) (*Queue, error) {
 			func() (river.JobArgs, *river.InsertOpts) { return cleanupArgs{}, nil },
 			&river.PeriodicJobOpts{ID: KindCleanup, RunOnStart: true}))
 	}
+	periodic = addCommentJobs(workers, periodic, c, log)
 
 	eng, err := openEngine(context.Background(), c.Store)
 	if err != nil {
