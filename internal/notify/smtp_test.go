@@ -1,0 +1,174 @@
+package notify_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	netmail "net/mail"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/jobs"
+	"github.com/quirehq/quire/internal/mail"
+)
+
+// smtpServer is a real SMTP server on loopback that keeps what it gets.
+type smtpServer struct {
+	mu   sync.Mutex
+	msgs [][]byte
+	port int
+}
+
+func startSMTP(t *testing.T) *smtpServer {
+	t.Helper()
+	s := &smtpServer{}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &smtpSession{s: s}, nil }))
+	srv.Domain = "localhost"
+	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.port = l.Addr().(*net.TCPAddr).Port
+	done := make(chan struct{})
+	go func() { defer close(done); _ = srv.Serve(l) }()
+	t.Cleanup(func() { _ = srv.Close(); _ = l.Close(); <-done })
+	return s
+}
+
+func (s *smtpServer) received() []*netmail.Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*netmail.Message
+	for _, b := range s.msgs {
+		m, err := netmail.ReadMessage(strings.NewReader(string(b)))
+		if err == nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+type smtpSession struct{ s *smtpServer }
+
+func (*smtpSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (*smtpSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (*smtpSession) Reset()                               {}
+func (*smtpSession) Logout() error                        { return nil }
+
+func (x *smtpSession) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	x.s.mu.Lock()
+	x.s.msgs = append(x.s.msgs, b)
+	x.s.mu.Unlock()
+	return nil
+}
+
+// waitJobs waits until the queue has no send_mail job left to run.
+func waitJobs(t *testing.T, f *fixture) {
+	t.Helper()
+	q := "SELECT count(*) FROM river_job WHERE kind = 'send_mail' AND state NOT IN ('completed', 'cancelled', 'discarded')"
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var n int
+		if err := f.st.DB().QueryRowContext(context.Background(), q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d mail jobs still waiting", n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestFollowUpsThroughQueueAndSMTP sends follow-ups the way the server
+// does: through the durable queue and a real SMTP conversation. The
+// one-click headers arrive, and a second call sends nothing again.
+func TestFollowUpsThroughQueueAndSMTP(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if err := jobs.Migrate(ctx, f.st); err != nil {
+		t.Fatal(err)
+	}
+	srv := startSMTP(t)
+	cfg, err := mail.ParseSMTPURL(fmt.Sprintf("smtp://127.0.0.1:%d?tls=none", srv.port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := jobs.New(jobs.Config{Store: f.st, Site: f.site,
+		Mail:              mail.NewSMTP(cfg, func(context.Context) string { return "Sales Coach <coach@example.com>" }),
+		FetchPollInterval: 20 * time.Millisecond, FetchCooldown: 5 * time.Millisecond,
+		SafetyNetInterval: -1, CleanupInterval: -1, ForgetIPsInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = q.Stop(sctx)
+	})
+	f.n.Mail = q
+
+	a := f.confirmed("alice@example.org")
+	f.confirmed("bob@example.org")
+	c := f.comment(blog.CommentApproved, "Carol", "carol@example.org", "Straight to the point.")
+	if err := f.n.CommentApproved(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	waitJobs(t, f)
+	// A retried request, or an approval seen twice.
+	if err := f.n.CommentApproved(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	waitJobs(t, f)
+
+	got := srv.received()
+	if len(got) != 2 {
+		t.Fatalf("messages received: %d, want one each for alice and bob", len(got))
+	}
+	var alice *netmail.Message
+	for _, m := range got {
+		if strings.Contains(m.Header.Get("To"), "alice@example.org") {
+			alice = m
+		}
+		if strings.Contains(m.Header.Get("To"), ",") {
+			t.Errorf("a follow-up to several people: To %q", m.Header.Get("To"))
+		}
+	}
+	if alice == nil {
+		t.Fatal("nothing reached alice")
+	}
+	unsub := base + "/comments/unsubscribe/" + a.Token
+	if h := alice.Header.Get("List-Unsubscribe"); h != "<"+unsub+">" {
+		t.Errorf("List-Unsubscribe %q, want <%s>", h, unsub)
+	}
+	if h := alice.Header.Get("List-Unsubscribe-Post"); h != "List-Unsubscribe=One-Click" {
+		t.Errorf("List-Unsubscribe-Post %q", h)
+	}
+
+	// The header's address works as a one-click target.
+	r := f.do(http.MethodPost, f.local(unsub), url.Values{"List-Unsubscribe": {"One-Click"}}, nil)
+	if r.code != http.StatusOK {
+		t.Errorf("one-click POST to the header's URL: %d", r.code)
+	}
+	if got := f.active(f.post.ID); len(got) != 1 || got[0] != "bob@example.org" {
+		t.Errorf("active after alice's one-click: %v", got)
+	}
+}
