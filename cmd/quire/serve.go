@@ -16,10 +16,13 @@ import (
 
 	"github.com/quirehq/quire/internal/admin"
 	"github.com/quirehq/quire/internal/clientip"
+	"github.com/quirehq/quire/internal/comments"
 	"github.com/quirehq/quire/internal/config"
 	"github.com/quirehq/quire/internal/demo"
 	"github.com/quirehq/quire/internal/jobs"
 	"github.com/quirehq/quire/internal/mail"
+	"github.com/quirehq/quire/internal/notify"
+	"github.com/quirehq/quire/internal/safehttp"
 	"github.com/quirehq/quire/internal/server"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/theme"
@@ -142,7 +145,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			return set.MailFrom
 		})
 	}
-	queue, err := jobs.New(jobs.Config{Store: st, Mail: direct, Logger: logger})
+	queue, err := jobs.New(jobs.Config{Store: st, Site: s, Mail: direct, Logger: logger})
 	if err != nil {
 		return err
 	}
@@ -165,10 +168,15 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if c.metricsAddr != "" {
 		metrics = server.NewMetrics()
 	}
+	notifier := &notify.Notifier{Store: st, Site: s, Mail: queue, Now: now}
+	discussion := &comments.Service{Store: st, Site: s, HTTP: safehttp.New(safehttp.Options{Timeout: 5 * time.Second}), Now: now}
 	h := server.Handler(server.Options{
-		Store:    st,
-		Web:      web.Deps{Store: st, Site: s, Theme: th, Logger: logger, Now: now},
-		Admin:    admin.Deps{Store: st, Site: s, Sessions: sessions, Mailer: queue, Jobs: queue, Logger: logger, Now: now, MailTest: direct},
+		Store: st,
+		Web: web.Deps{Store: st, Site: s, Theme: th, Logger: logger, Now: now,
+			Comments: discussion, Notify: notifier, Sessions: sessions},
+		Admin: admin.Deps{Store: st, Site: s, Sessions: sessions, Mailer: queue, Jobs: queue, Logger: logger, Now: now,
+			MailTest: direct, Notify: notifier},
+		Mounts:   []interface{ Routes(*http.ServeMux) }{notifier},
 		Sessions: sessions,
 		ClientIP: resolver,
 		Logger:   logger,

@@ -31,6 +31,9 @@ type Options struct {
 	ClientIP *clientip.Resolver
 	Logger   *slog.Logger
 	Metrics  *Metrics // may be nil
+	// Mounts add more reader-facing routes (follow-up and moderation
+	// pages).
+	Mounts []interface{ Routes(*http.ServeMux) }
 }
 
 // Handler returns the site's full HTTP handler.
@@ -38,6 +41,9 @@ func Handler(o Options) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthz", health(o.Store))
 	web.New(o.Web).Routes(mux)
+	for _, m := range o.Mounts {
+		m.Routes(mux)
+	}
 
 	adminMux := http.NewServeMux()
 	admin.New(o.Admin).Routes(adminMux)
