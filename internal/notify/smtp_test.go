@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net"
 	"net/http"
 	netmail "net/mail"
@@ -75,6 +77,29 @@ func (x *smtpSession) Data(r io.Reader) error {
 	return nil
 }
 
+// textPart returns the decoded text/plain part of m.
+func textPart(t *testing.T, m *netmail.Message) string {
+	t.Helper()
+	_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mr := multipart.NewReader(m.Body, params["boundary"])
+	for {
+		p, err := mr.NextPart() // decodes quoted-printable parts
+		if err != nil {
+			t.Fatalf("no text part: %v", err)
+		}
+		if ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type")); ct == "text/plain" {
+			b, err := io.ReadAll(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b)
+		}
+	}
+}
+
 // waitJobs waits until the queue has no send_mail job left to run.
 func waitJobs(t *testing.T, f *fixture) {
 	t.Helper()
@@ -95,10 +120,11 @@ func waitJobs(t *testing.T, f *fixture) {
 	}
 }
 
-// TestFollowUpsThroughQueueAndSMTP sends follow-ups the way the server
-// does: through the durable queue and a real SMTP conversation. The
-// one-click headers arrive, and a second call sends nothing again.
-func TestFollowUpsThroughQueueAndSMTP(t *testing.T) {
+// TestMailThroughQueueAndSMTP sends comment mail the way the server does:
+// through the durable queue and a real SMTP conversation. The author's
+// approve link works, the follow-ups' one-click headers arrive, and a
+// second call sends nothing again.
+func TestMailThroughQueueAndSMTP(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	if err := jobs.Migrate(ctx, f.st); err != nil {
@@ -128,9 +154,26 @@ func TestFollowUpsThroughQueueAndSMTP(t *testing.T) {
 
 	a := f.confirmed("alice@example.org")
 	f.confirmed("bob@example.org")
-	c := f.comment(blog.CommentApproved, "Carol", "carol@example.org", "Straight to the point.")
-	if err := f.n.CommentApproved(ctx, c); err != nil {
+	c := f.comment(blog.CommentPending, "Carol", "carol@example.org", "Straight to the point.")
+	if err := f.n.CommentStored(ctx, c); err != nil {
 		t.Fatal(err)
+	}
+	waitJobs(t, f)
+	got := srv.received()
+	if len(got) != 1 || !strings.Contains(got[0].Header.Get("To"), "writer@example.com") {
+		t.Fatalf("moderation mail: %d messages", len(got))
+	}
+	subject, err := new(mime.WordDecoder).DecodeHeader(got[0].Header.Get("Subject"))
+	if err != nil || subject != "[Sales Coach] Please moderate: “What Business Are You In?”" {
+		t.Errorf("moderation mail subject %q, %v", subject, err)
+	}
+	approve := oneLink(t, textPart(t, got[0]), "/approve?")
+
+	// The author presses the button of the approve page.
+	u, _ := url.Parse(approve)
+	r := f.do(http.MethodPost, f.local(approve), url.Values{"e": {u.Query().Get("e")}, "s": {u.Query().Get("s")}}, nil)
+	if r.code != http.StatusOK {
+		t.Fatalf("approve: %d\n%s", r.code, r.body)
 	}
 	waitJobs(t, f)
 	// A retried request, or an approval seen twice.
@@ -139,9 +182,9 @@ func TestFollowUpsThroughQueueAndSMTP(t *testing.T) {
 	}
 	waitJobs(t, f)
 
-	got := srv.received()
+	got = srv.received()[1:]
 	if len(got) != 2 {
-		t.Fatalf("messages received: %d, want one each for alice and bob", len(got))
+		t.Fatalf("follow-ups received: %d, want one each for alice and bob", len(got))
 	}
 	var alice *netmail.Message
 	for _, m := range got {
@@ -164,7 +207,7 @@ func TestFollowUpsThroughQueueAndSMTP(t *testing.T) {
 	}
 
 	// The header's address works as a one-click target.
-	r := f.do(http.MethodPost, f.local(unsub), url.Values{"List-Unsubscribe": {"One-Click"}}, nil)
+	r = f.do(http.MethodPost, f.local(unsub), url.Values{"List-Unsubscribe": {"One-Click"}}, nil)
 	if r.code != http.StatusOK {
 		t.Errorf("one-click POST to the header's URL: %d", r.code)
 	}
