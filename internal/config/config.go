@@ -36,13 +36,35 @@ func EnvName(flagName string) string {
 // Parse parses args into fs, then fills every flag not given on the command
 // line from its environment variable. It returns flag.ErrHelp for -h/--help
 // and a UsageError for anything wrong, naming the flag or variable.
+//
+// Flags may come before, between or after the other arguments
+// ("quire comments approve 12 --data d" works), until a "--".
 func Parse(fs *flag.FlagSet, args []string, getenv func(string) string) error {
 	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	head, tail := args, []string(nil)
+	for i, a := range args {
+		if a == "--" {
+			head, tail = args[:i], args[i+1:]
+			break
 		}
-		return Usagef("%s: %v (see --help)", fs.Name(), err)
+	}
+	var positional []string
+	for {
+		if err := fs.Parse(head); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return Usagef("%s: %v (see --help)", fs.Name(), err)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		head = fs.Args()[1:]
+	}
+	// Leave the non-flag arguments where fs.Args finds them.
+	if err := fs.Parse(append([]string{"--"}, append(positional, tail...)...)); err != nil {
+		return Usagef("%s: %v", fs.Name(), err)
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

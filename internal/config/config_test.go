@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"flag"
+	"strings"
 	"testing"
 )
 
@@ -34,5 +35,17 @@ func TestParseErrors(t *testing.T) {
 	fs = flag.NewFlagSet("serve", flag.ContinueOnError)
 	if err := Parse(fs, []string{"--help"}, func(string) string { return "" }); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("help: %v", err)
+	}
+}
+
+func TestParseInterspersed(t *testing.T) {
+	fs := flag.NewFlagSet("comments", flag.ContinueOnError)
+	data := fs.String("data", "", "")
+	json := fs.Bool("json", false, "")
+	if err := Parse(fs, []string{"approve", "12", "--data", "d", "13", "--json", "--", "--14"}, func(string) string { return "" }); err != nil {
+		t.Fatal(err)
+	}
+	if *data != "d" || !*json || strings.Join(fs.Args(), " ") != "approve 12 13 --14" {
+		t.Errorf("data=%q json=%v args=%q", *data, *json, fs.Args())
 	}
 }
