@@ -14,6 +14,9 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/config"
+	"github.com/quirehq/quire/internal/jobs"
+	"github.com/quirehq/quire/internal/notify"
+	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
 
@@ -183,9 +186,24 @@ func commentsModerate(ctx context.Context, verb string, args []string, getenv fu
 	}
 	defer st.Close()
 	v := commentVerbs[verb]
+	// Approving from the command line tells follow-up subscribers, as the
+	// admin does; the mail goes through the durable queue.
+	var notifier *notify.Notifier
+	if v.to == blog.CommentApproved {
+		queue, err := jobs.New(jobs.Config{Store: st})
+		if err != nil {
+			return err
+		}
+		defer queue.Stop(context.WithoutCancel(ctx))
+		notifier = &notify.Notifier{Store: st, Site: site.New(st, site.Overrides{BaseURL: getenv("QUIRE_BASE_URL")}), Mail: queue}
+	}
 	failed := 0
 	for _, id := range ids {
 		var n int
+		var before *blog.Comment
+		if notifier != nil {
+			before, _ = st.Comment(ctx, id)
+		}
 		if v.to == "" {
 			n, err = st.DeleteComments(ctx, id)
 		} else {
@@ -200,6 +218,13 @@ func commentsModerate(ctx context.Context, verb string, args []string, getenv fu
 			fmt.Fprintf(stdout, "%d: not found\n", id)
 		default:
 			fmt.Fprintf(stdout, "%s %d\n", v.done, id)
+			if notifier != nil && before != nil && before.Status != blog.CommentApproved {
+				if c, err := st.Comment(ctx, id); err == nil {
+					if err := notifier.CommentApproved(ctx, c); err != nil {
+						fmt.Fprintf(stderr, "quire: comment %d approved, but telling subscribers failed: %v\n", id, err)
+					}
+				}
+			}
 		}
 	}
 	if failed > 0 {
