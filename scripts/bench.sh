@@ -42,9 +42,10 @@ measure() { # url → "rps p99"
   echo "$(awk '/Requests\/sec/ {print $2}' "$tmp/wrk.txt") $(awk '$1=="99%" {print $2}' "$tmp/wrk.txt")"
 }
 
-# bench_site LABEL SERVE-ARGS…: serves the demo site and measures it.
+# bench_site LABEL PAGES SERVE-ARGS…: serves the demo site and measures
+# the home page and the long post ("home+post"), or the post alone ("post").
 bench_site() {
-  local label=$1; shift
+  local label=$1 pages=$2; shift 2
   local qport; qport=$(free_port)
   bin/quire serve --demo --demo-posts 194 --addr 127.0.0.1:$qport --log-level warn "$@" >"$tmp/serve.log" 2>&1 &
   local qpid=$!
@@ -58,11 +59,14 @@ bench_site() {
   curl -fsS "http://127.0.0.1:$qport$post" -o "$tmp/static${post}index.html"
   wait_up "http://127.0.0.1:$sport/"
   local words; words=$(sed -e 's/<[^>]*>/ /g' "$tmp/static${post}index.html" | wc -w)
-  for page in "/" "$post"; do
+  local list=("/" "$post")
+  [ "$pages" = "post" ] && list=("$post")
+  for page in "${list[@]}"; do
     read -r qrps qp99 < <(measure "http://127.0.0.1:$qport$page")
     read -r srps sp99 < <(measure "http://127.0.0.1:$sport$page")
     ratio=$(awk -v a="$qrps" -v b="$srps" 'BEGIN { printf "%.2f", a/b }')
     name="home /"; [ "$page" != "/" ] && name="post (${words} words)"
+    [ "$pages" = "post" ] && name="post, $(grep -c 'id="comment-' "$tmp/static${post}index.html") comments"
     printf '%-10s %-20s %10s %9s %11s %10s %6s\n' "$label" "$name" "$qrps" "$qp99" "$srps" "$sp99" "$ratio"
   done
   kill $qpid; wait $qpid 2>/dev/null || true
@@ -70,13 +74,15 @@ bench_site() {
 
 echo "make bench: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk -t2 -c$CONN -d$DUR, demo site of 200 posts"
 printf '%-10s %-20s %10s %9s %11s %10s %6s\n' engine page quire_rps quire_p99 static_rps static_p99 ratio
-bench_site sqlite --data "$tmp/sqlite"
+bench_site sqlite home+post --data "$tmp/sqlite"
+# 200 posts with 97 comments each (a fifth replies): the long post shows 100.
+bench_site sqlite post --data "$tmp/sqlite-comments" --demo-comments 19400
 
 pgdir=$(mktemp -d /tmp/quire-pg.XXXXXX)
 pgurl=$(scripts/pg.sh start "$pgdir")
 dburl() { echo "${pgurl/\/postgres\?/\/$1?}"; }
 psql -q "$pgurl" -c "CREATE DATABASE bench_read" -c "CREATE DATABASE bench_copy"
-bench_site postgres --database-url "$(dburl bench_read)"
+bench_site postgres home+post --database-url "$(dburl bench_read)"
 
 echo
 echo "CPU per request (go test -bench; RenderPost renders afresh, ServePostCached is the page cache):"

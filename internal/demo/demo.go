@@ -201,7 +201,7 @@ func seedComments(ctx context.Context, st *store.Store, long *blog.Post, author 
 			p := posts[i%len(posts)]
 			c := &blog.Comment{PostID: p.ID, AuthorName: fmt.Sprintf("Reader %d", i), AuthorEmail: fmt.Sprintf("reader%d@example.invalid", i),
 				Content: fillerParagraphs[i%len(fillerParagraphs)], CreatedAt: p.PublishedAt.Add(time.Duration(i+1) * time.Minute)}
-			if i%5 == 4 && lastTop[p.ID] != 0 {
+			if (i/len(posts))%5 == 4 && lastTop[p.ID] != 0 { // every fifth comment of a post is a reply
 				c.ParentID = lastTop[p.ID]
 			}
 			if err := add(c); err != nil {
