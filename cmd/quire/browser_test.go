@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -12,56 +10,17 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/quirehq/quire/internal/browsertest"
+
 	"github.com/quirehq/quire/internal/demo"
 )
-
-// newBrowser starts headless Chromium (Debian's package; make test installs
-// it) and returns a context driving one tab.
-func newBrowser(t *testing.T) context.Context {
-	t.Helper()
-	path := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		t.Skip("Chromium is not installed: make test installs it with apt-get when run as root")
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox, // Chromium refuses its sandbox as root
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	bctx, cancelCtx := chromedp.NewContext(actx)
-	// The first call starts the browser; it must not carry a timeout.
-	if err := chromedp.Do(bctx); err != nil {
-		cancelCtx()
-		cancelAlloc()
-		t.Fatalf("start chromium: %v", err)
-	}
-	ctx, cancelTimeout := context.WithTimeout(bctx, 90*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	return ctx
-}
 
 // TestBrowserOwnerWritesPostWithImage is the newcomer's first hour in a
 // real browser: create the owner's account from the setup link, upload an
 // image, write and publish a post with it, and find it on the home page and
 // in the feed.
 func TestBrowserOwnerWritesPostWithImage(t *testing.T) {
-	ctx := newBrowser(t)
+	ctx := browsertest.New(t)
 	env := map[string]string{"QUIRE_DATA": t.TempDir()}
 	base, out, stop := serveUntil(t, env)
 	defer stop()

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,6 +18,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/quirehq/quire/internal/browsertest"
+
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/comments"
 	"github.com/quirehq/quire/internal/server"
@@ -27,47 +28,6 @@ import (
 	"github.com/quirehq/quire/internal/theme"
 	"github.com/quirehq/quire/internal/web"
 )
-
-// newBrowser starts headless Chromium (Debian's package; make test installs
-// it) and returns a context driving one tab.
-func newBrowser(t *testing.T) context.Context {
-	t.Helper()
-	path := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		t.Skip("Chromium is not installed: make test installs it with apt-get when run as root")
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox, // Chromium refuses its sandbox as root
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	bctx, cancelCtx := chromedp.NewContext(actx)
-	// The first call starts the browser; it must not carry a timeout.
-	if err := chromedp.Do(bctx); err != nil {
-		cancelCtx()
-		cancelAlloc()
-		t.Fatalf("start chromium: %v", err)
-	}
-	ctx, cancelTimeout := context.WithTimeout(bctx, 90*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	return ctx
-}
 
 // testClock is the site's clock: real time plus a skip the test moves on,
 // safe to read from the server's goroutines.
@@ -184,7 +144,7 @@ func textOf(t *testing.T, ctx context.Context, sel string) string {
 // no script: the Reply link loads ?replytocom=, the form says whom it
 // answers, and the reply appears nested under that comment.
 func TestBrowserReplyWithoutJavaScript(t *testing.T) {
-	ctx := newBrowser(t)
+	ctx := browsertest.New(t)
 	ls := newLiveSite(t)
 	p := ls.env.post("Ask Better Questions", time.Date(2024, 3, 5, 10, 0, 0, 0, time.UTC), nil)
 	if code := ls.submit(p, "/2024/03/05/ask-better-questions/", "author", "Bea", "email", "bea@example.org", "comment", "Which question works best?"); code != http.StatusSeeOther {
@@ -235,7 +195,7 @@ func TestBrowserReplyWithoutJavaScript(t *testing.T) {
 // TestBrowserReplyWithJavaScript moves the form under the comment, back
 // with "Cancel reply", and posts a reply that appears nested.
 func TestBrowserReplyWithJavaScript(t *testing.T) {
-	ctx := newBrowser(t)
+	ctx := browsertest.New(t)
 	ls := newLiveSite(t)
 	p := ls.env.post("Ask Better Questions", time.Date(2024, 3, 5, 10, 0, 0, 0, time.UTC), nil)
 	path := "/2024/03/05/ask-better-questions/"
@@ -319,7 +279,7 @@ var xssVectors = []struct{ field, value string }{
 // them is left as an event handler, script or javascript: link, and the
 // page still renders.
 func TestBrowserXSSVectorsDoNotRun(t *testing.T) {
-	ctx := newBrowser(t)
+	ctx := browsertest.New(t)
 	ls := newLiveSite(t)
 	p := ls.env.post("Ask Better Questions", time.Date(2024, 3, 5, 10, 0, 0, 0, time.UTC), nil)
 	path := "/2024/03/05/ask-better-questions/"
