@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -18,11 +16,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-smtp"
-
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/jobs"
 	"github.com/quirehq/quire/internal/mail"
+	"github.com/quirehq/quire/internal/mail/mailtest"
 	"github.com/quirehq/quire/internal/store"
 	"github.com/quirehq/quire/internal/store/storetest"
 )
@@ -124,59 +121,6 @@ func startInstances(t *testing.T, n int, args ...string) []*instance {
 	return ins
 }
 
-// mailSink is an SMTP server in process that counts messages by subject.
-type mailSink struct {
-	mu   sync.Mutex
-	seen map[string]int
-}
-
-func (m *mailSink) NewSession(*smtp.Conn) (smtp.Session, error) { return &sinkSession{m: m}, nil }
-
-type sinkSession struct{ m *mailSink }
-
-func (s *sinkSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (s *sinkSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
-func (s *sinkSession) Reset()                               {}
-func (s *sinkSession) Logout() error                        { return nil }
-func (s *sinkSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	subj := regexp.MustCompile(`(?m)^Subject: (.*?)\r?$`).FindSubmatch(b)
-	if subj != nil {
-		s.m.mu.Lock()
-		s.m.seen[string(subj[1])]++
-		s.m.mu.Unlock()
-	}
-	return nil
-}
-
-func (m *mailSink) counts() map[string]int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	out := make(map[string]int, len(m.seen))
-	for k, v := range m.seen {
-		out[k] = v
-	}
-	return out
-}
-
-func startMailSink(t *testing.T) (*mailSink, string) {
-	t.Helper()
-	sink := &mailSink{seen: map[string]int{}}
-	srv := smtp.NewServer(sink)
-	srv.Domain = "localhost"
-	srv.AllowInsecureAuth = true
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return sink, "smtp://" + ln.Addr().String() + "?tls=none"
-}
-
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
@@ -193,8 +137,8 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // PostgreSQL database and checks they behave as one site.
 func TestMultiInstance(t *testing.T) {
 	dbURL := storetest.EmptyURL(t)
-	sink, smtpURL := startMailSink(t)
-	ins := startInstances(t, 3, "--database-url", dbURL, "--smtp-url", smtpURL, "--mail-from", "tips@example.com")
+	sink := mailtest.Start(t)
+	ins := startInstances(t, 3, "--database-url", dbURL, "--smtp-url", sink.URL(), "--mail-from", "tips@example.com")
 	ctx := context.Background()
 
 	// An owner, added from the command line while the instances run.
@@ -285,9 +229,16 @@ func TestMultiInstance(t *testing.T) {
 		}(c)
 	}
 	wg.Wait()
-	waitFor(t, "100 messages", func() bool { return len(sink.counts()) >= 100 })
+	bySubject := func() map[string]int {
+		counts := map[string]int{}
+		for _, m := range sink.Received() {
+			counts[m.Header.Get("Subject")]++
+		}
+		return counts
+	}
+	waitFor(t, "100 messages", func() bool { return len(bySubject()) >= 100 })
 	time.Sleep(time.Second) // let any duplicate arrive
-	for subj, n := range sink.counts() {
+	for subj, n := range bySubject() {
 		if n != 1 {
 			t.Errorf("%q delivered %d times", subj, n)
 		}

@@ -2,80 +2,21 @@ package notify_test
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
-	"net"
 	"net/http"
 	netmail "net/mail"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/emersion/go-smtp"
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/jobs"
 	"github.com/quirehq/quire/internal/mail"
+	"github.com/quirehq/quire/internal/mail/mailtest"
 )
-
-// smtpServer is a real SMTP server on loopback that keeps what it gets.
-type smtpServer struct {
-	mu   sync.Mutex
-	msgs [][]byte
-	port int
-}
-
-func startSMTP(t *testing.T) *smtpServer {
-	t.Helper()
-	s := &smtpServer{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &smtpSession{s: s}, nil }))
-	srv.Domain = "localhost"
-	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.port = l.Addr().(*net.TCPAddr).Port
-	done := make(chan struct{})
-	go func() { defer close(done); _ = srv.Serve(l) }()
-	t.Cleanup(func() { _ = srv.Close(); _ = l.Close(); <-done })
-	return s
-}
-
-func (s *smtpServer) received() []*netmail.Message {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []*netmail.Message
-	for _, b := range s.msgs {
-		m, err := netmail.ReadMessage(strings.NewReader(string(b)))
-		if err == nil {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-type smtpSession struct{ s *smtpServer }
-
-func (*smtpSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (*smtpSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
-func (*smtpSession) Reset()                               {}
-func (*smtpSession) Logout() error                        { return nil }
-
-func (x *smtpSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	x.s.mu.Lock()
-	x.s.msgs = append(x.s.msgs, b)
-	x.s.mu.Unlock()
-	return nil
-}
 
 // textPart returns the decoded text/plain part of m.
 func textPart(t *testing.T, m *netmail.Message) string {
@@ -130,8 +71,8 @@ func TestMailThroughQueueAndSMTP(t *testing.T) {
 	if err := jobs.Migrate(ctx, f.st); err != nil {
 		t.Fatal(err)
 	}
-	srv := startSMTP(t)
-	cfg, err := mail.ParseSMTPURL(fmt.Sprintf("smtp://127.0.0.1:%d?tls=none", srv.port))
+	srv := mailtest.Start(t)
+	cfg, err := mail.ParseSMTPURL(srv.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +100,7 @@ func TestMailThroughQueueAndSMTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitJobs(t, f)
-	got := srv.received()
+	got := srv.Received()
 	if len(got) != 1 || !strings.Contains(got[0].Header.Get("To"), "writer@example.com") {
 		t.Fatalf("moderation mail: %d messages", len(got))
 	}
@@ -182,7 +123,7 @@ func TestMailThroughQueueAndSMTP(t *testing.T) {
 	}
 	waitJobs(t, f)
 
-	got = srv.received()[1:]
+	got = srv.Received()[1:]
 	if len(got) != 2 {
 		t.Fatalf("follow-ups received: %d, want one each for alice and bob", len(got))
 	}
