@@ -122,8 +122,8 @@ func TestPasswordProtectedPost(t *testing.T) {
 		t.Errorf("30 wrong guesses were never limited")
 	}
 	st, _ := e.st.Settings(ctx)
-	if len(st["post_password_secret"]) < 32 {
-		t.Errorf("no stored secret")
+	if len(st["site_secret"]) < 32 {
+		t.Errorf("no stored site secret")
 	}
 }
 

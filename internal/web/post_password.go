@@ -3,11 +3,9 @@ package web
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -17,10 +15,6 @@ import (
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/clientip"
 )
-
-// secretSetting is the settings key of the key that signs post-password
-// cookies. It is made at random on first use.
-const secretSetting = "post_password_secret"
 
 // passwordAttempts passwords may be tried per client address in each
 // passwordWindow, across every protected post.
@@ -117,7 +111,7 @@ func (h *Handler) passwordCookieOK(r *http.Request, p *blog.Post) (bool, error) 
 // password): it proves the password was typed, stops working when the
 // password changes, and reveals nothing of it.
 func (h *Handler) passwordToken(ctx context.Context, p *blog.Post) (string, error) {
-	key, err := h.postSecret(ctx)
+	key, err := h.Site.Key(ctx, "post-password")
 	if err != nil {
 		return "", err
 	}
@@ -125,28 +119,4 @@ func (h *Handler) passwordToken(ctx context.Context, p *blog.Post) (string, erro
 	m := hmac.New(sha256.New, key)
 	fmt.Fprintf(m, "post-password\x00%d\x00%x", p.ID, pw)
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)), nil
-}
-
-// postSecret returns the site's cookie-signing key, creating it on first
-// use. Every instance of a site reads the same stored key.
-func (h *Handler) postSecret(ctx context.Context) ([]byte, error) {
-	h.secretMu.Lock()
-	defer h.secretMu.Unlock()
-	if h.secret != nil {
-		return h.secret, nil
-	}
-	fresh := make([]byte, 32)
-	if _, err := rand.Read(fresh); err != nil {
-		return nil, fmt.Errorf("web: make secret: %w", err)
-	}
-	v, err := h.Store.EnsureSetting(ctx, secretSetting, hex.EncodeToString(fresh))
-	if err != nil {
-		return nil, fmt.Errorf("web: post secret: %w", err)
-	}
-	key, err := hex.DecodeString(v)
-	if err != nil || len(key) < 16 {
-		return nil, fmt.Errorf("web: the stored %s is not a usable key", secretSetting)
-	}
-	h.secret = key
-	return key, nil
 }

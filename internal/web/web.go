@@ -55,9 +55,6 @@ type Handler struct {
 
 	posts postCache // posts by slug and their neighbours, per content version
 
-	secretMu sync.Mutex
-	secret   []byte // key for post-password cookies, loaded on first use
-
 	pages pageCache // whole public responses, per content version
 }
 
