@@ -93,8 +93,8 @@ func (h *Handler) commentsList(w http.ResponseWriter, r *http.Request, u *blog.U
 	}
 
 	page := pageNum(r)
-	f := store.ModerationFilter{PostAuthorID: scope, CommentFilter: store.CommentFilter{
-		PostID: d.PostID, Search: search, Limit: commentsPerAdminPage, Offset: (page - 1) * commentsPerAdminPage}}
+	f := store.CommentFilter{PostAuthorID: scope, PostID: d.PostID, Search: search,
+		Limit: commentsPerAdminPage, Offset: (page - 1) * commentsPerAdminPage}
 	if status == "all" {
 		f.Statuses = []blog.CommentStatus{blog.CommentPending, blog.CommentApproved}
 		d.Bulk = actionsFor("")
@@ -102,7 +102,7 @@ func (h *Handler) commentsList(w http.ResponseWriter, r *http.Request, u *blog.U
 		f.Statuses = []blog.CommentStatus{blog.CommentStatus(status)}
 		d.Bulk = actionsFor(blog.CommentStatus(status))
 	}
-	list, total, err := h.Store.ModerationComments(ctx, f)
+	list, total, err := h.Store.ListComments(ctx, f)
 	if err != nil {
 		h.fail(w, r, err)
 		return

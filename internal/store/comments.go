@@ -140,13 +140,35 @@ type CommentFilter struct {
 	Type     blog.CommentType
 	Search   string // inside text, name, email, URL or IP
 	Email    string // exactly this author email
-	Limit    int
-	Offset   int
+	// PostAuthorID limits to comments on this user's posts (not pages),
+	// for an author who moderates their own.
+	PostAuthorID int64
+	Limit        int
+	Offset       int
 }
 
 // ListComments returns comments matching f, newest first, and how many
 // match in all.
 func (s *Store) ListComments(ctx context.Context, f CommentFilter) ([]blog.Comment, int, error) {
+	where, args := commentWhere(f)
+	var total int
+	err := s.conn.QueryRowContext(ctx, s.q("SELECT count(*) FROM comments c JOIN posts p ON p.id = c.post_id "+where),
+		args...).Scan(&total)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: count comments: %w", err)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	list, err := s.queryComments(ctx, where+" ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?",
+		append(args, limit, f.Offset)...)
+	return list, total, err
+}
+
+// commentWhere builds the WHERE clause of f (with its arguments), for
+// comments c joined with their posts p.
+func commentWhere(f CommentFilter) (string, []any) {
 	var conds []string
 	var args []any
 	if len(f.Statuses) > 0 {
@@ -167,26 +189,20 @@ func (s *Store) ListComments(ctx context.Context, f CommentFilter) ([]blog.Comme
 		conds = append(conds, "c.author_email = ?")
 		args = append(args, blog.NormalizeEmail(f.Email))
 	}
+	if f.PostAuthorID != 0 {
+		conds = append(conds, "p.author_id = ? AND p.type = 'post'")
+		args = append(args, f.PostAuthorID)
+	}
 	if q := strings.TrimSpace(f.Search); q != "" {
 		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(q)) + "%"
 		conds = append(conds, `(lower(c.content) LIKE ? ESCAPE '\' OR lower(c.author_name) LIKE ? ESCAPE '\'
-			OR c.author_email LIKE ? ESCAPE '\' OR lower(c.author_url) LIKE ? ESCAPE '\' OR c.author_ip LIKE ? ESCAPE '\')`)
+			OR lower(c.author_email) LIKE ? ESCAPE '\' OR lower(c.author_url) LIKE ? ESCAPE '\' OR c.author_ip LIKE ? ESCAPE '\')`)
 		args = append(args, like, like, like, like, like)
 	}
-	where := ""
-	if len(conds) > 0 {
-		where = "WHERE " + strings.Join(conds, " AND ")
+	if len(conds) == 0 {
+		return "", nil
 	}
-	var total int
-	if err := s.conn.QueryRowContext(ctx, s.q("SELECT count(*) FROM comments c "+where), args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: count comments: %w", err)
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 50
-	}
-	list, err := s.queryComments(ctx, where+" ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?", append(args, limit, f.Offset)...)
-	return list, total, err
+	return "WHERE " + strings.Join(conds, " AND "), args
 }
 
 // CommentStatusCounts returns how many comments have each status.

@@ -4,75 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/quirehq/quire/internal/blog"
 )
-
-// ModerationFilter selects comments for the moderation screen: a
-// CommentFilter, limited to one author's posts when PostAuthorID is set.
-type ModerationFilter struct {
-	CommentFilter
-	PostAuthorID int64 // only comments on this user's posts (not pages) when not 0
-}
-
-// moderationWhere builds the WHERE clause of f (with its arguments).
-func moderationWhere(f ModerationFilter) (string, []any) {
-	var conds []string
-	var args []any
-	if len(f.Statuses) > 0 {
-		conds = append(conds, "c.status IN ("+placeholders(len(f.Statuses))+")")
-		for _, st := range f.Statuses {
-			args = append(args, st)
-		}
-	}
-	if f.PostID != 0 {
-		conds = append(conds, "c.post_id = ?")
-		args = append(args, f.PostID)
-	}
-	if f.Type != "" {
-		conds = append(conds, "c.type = ?")
-		args = append(args, f.Type)
-	}
-	if f.Email != "" {
-		conds = append(conds, "c.author_email = ?")
-		args = append(args, blog.NormalizeEmail(f.Email))
-	}
-	if f.PostAuthorID != 0 {
-		conds = append(conds, "p.author_id = ? AND p.type = 'post'")
-		args = append(args, f.PostAuthorID)
-	}
-	if q := strings.TrimSpace(f.Search); q != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(q)) + "%"
-		conds = append(conds, `(lower(c.content) LIKE ? ESCAPE '\' OR lower(c.author_name) LIKE ? ESCAPE '\'
-			OR lower(c.author_email) LIKE ? ESCAPE '\' OR lower(c.author_url) LIKE ? ESCAPE '\' OR c.author_ip LIKE ? ESCAPE '\')`)
-		args = append(args, like, like, like, like, like)
-	}
-	if len(conds) == 0 {
-		return "", nil
-	}
-	return "WHERE " + strings.Join(conds, " AND "), args
-}
-
-// ModerationComments returns the comments matching f, newest first, and how
-// many match in all.
-func (s *Store) ModerationComments(ctx context.Context, f ModerationFilter) ([]blog.Comment, int, error) {
-	where, args := moderationWhere(f)
-	var total int
-	err := s.conn.QueryRowContext(ctx, s.q("SELECT count(*) FROM comments c JOIN posts p ON p.id = c.post_id "+where),
-		args...).Scan(&total)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: count moderation comments: %w", err)
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 50
-	}
-	list, err := s.queryComments(ctx, where+" ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?",
-		append(args, limit, f.Offset)...)
-	return list, total, err
-}
 
 // ModerationStatusCounts returns how many comments have each status; only
 // those on postAuthorID's posts when it is not 0.

@@ -41,7 +41,7 @@ func TestModerationScopeAndPrivacyQueries(t *testing.T) {
 	b1 := add(theirs, 0, blog.CommentApproved, "zoe@example.com", "On Ben")
 	reply := add(theirs, b1.ID, blog.CommentApproved, "yan@example.com", "Reply on Ben")
 
-	list, total, err := s.ModerationComments(ctx, store.ModerationFilter{PostAuthorID: amy.ID})
+	list, total, err := s.ListComments(ctx, store.CommentFilter{PostAuthorID: amy.ID})
 	if err != nil || total != 2 || len(list) != 2 {
 		t.Fatalf("Amy's comments: %d %d %v", total, len(list), err)
 	}
@@ -55,7 +55,7 @@ func TestModerationScopeAndPrivacyQueries(t *testing.T) {
 	}
 	// Search: case-insensitive, and % is a literal character.
 	for q, want := range map[string]int{"ZOE@": 2, "100%": 1, "10_%": 0, "192.0.2": 4, "reply": 1} {
-		if _, n, err := s.ModerationComments(ctx, store.ModerationFilter{CommentFilter: store.CommentFilter{Search: q}}); err != nil || n != want {
+		if _, n, err := s.ListComments(ctx, store.CommentFilter{Search: q}); err != nil || n != want {
 			t.Errorf("search %q: %d, %v; want %d", q, n, err, want)
 		}
 	}
