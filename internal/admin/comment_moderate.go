@@ -26,7 +26,7 @@ var commentActions = map[string]commentAction{
 	"spam":      {"spam", "Spam", "marked as spam", blog.CommentSpam},
 	"unspam":    {"unspam", "Not spam", "approved as not spam", blog.CommentApproved},
 	"trash":     {"trash", "Trash", "moved to the trash", blog.CommentTrash},
-	"restore":   {"restore", "Restore", "restored to pending", blog.CommentPending},
+	"restore":   {"restore", "Restore", "restored", blog.CommentPending}, // to the status it had; see moderate
 	"delete":    {"delete", "Delete permanently", "deleted permanently", ""},
 }
 
@@ -100,6 +100,9 @@ func (h *Handler) moderate(r *http.Request, u *blog.User, act commentAction, ids
 	}
 	if act.To == "" {
 		return h.Store.DeleteComments(ctx, allowed...)
+	}
+	if act.Name == "restore" {
+		return h.Store.RestoreComments(ctx, allowed...)
 	}
 	n, err := h.Store.SetCommentStatus(ctx, act.To, allowed...)
 	if err != nil {

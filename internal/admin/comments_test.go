@@ -147,7 +147,7 @@ func TestCommentListTabsAndRowActions(t *testing.T) {
 	act(held.ID, "spam", blog.CommentSpam)
 	act(held.ID, "unspam", blog.CommentApproved)
 	act(held.ID, "trash", blog.CommentTrash)
-	act(held.ID, "restore", blog.CommentPending)
+	act(held.ID, "restore", blog.CommentApproved) // back to the status it had
 	if got := notes.approved(); len(got) != 2 {
 		t.Errorf("notified %v; want the approval and the not-spam", got)
 	}
@@ -213,7 +213,7 @@ func TestCommentBulkActions(t *testing.T) {
 	for _, step := range []struct {
 		action string
 		want   blog.CommentStatus
-	}{{"spam", blog.CommentSpam}, {"unspam", blog.CommentApproved}, {"trash", blog.CommentTrash}, {"restore", blog.CommentPending}} {
+	}{{"spam", blog.CommentSpam}, {"unspam", blog.CommentApproved}, {"trash", blog.CommentTrash}, {"restore", blog.CommentApproved}} { // back to where it was
 		c.post("/admin/comments/", url.Values{"action": {step.action}, "id": {fmt.Sprint(a.ID), fmt.Sprint(keep.ID)}})
 		if e.commentStatus(a.ID) != step.want || e.commentStatus(keep.ID) != step.want {
 			t.Errorf("bulk %s: %s, %s", step.action, e.commentStatus(a.ID), e.commentStatus(keep.ID))

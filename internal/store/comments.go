@@ -225,18 +225,37 @@ func (s *Store) CommentStatusCounts(ctx context.Context) (map[blog.CommentStatus
 }
 
 // SetCommentStatus moves comments to status, in one transaction, and
-// returns how many existed.
+// returns how many existed. A comment moved to the trash remembers the
+// status it had, for RestoreComments.
 func (s *Store) SetCommentStatus(ctx context.Context, status blog.CommentStatus, ids ...int64) (int, error) {
 	if !blog.ValidCommentStatus(status) {
 		return 0, fmt.Errorf("store: set comment status: unknown status %q", status)
 	}
+	q := "UPDATE comments SET status = ?, updated_at = ?, trashed_status = '' WHERE id = ?"
+	if status == blog.CommentTrash {
+		q = `UPDATE comments SET trashed_status = CASE WHEN status = 'trash' THEN trashed_status ELSE status END,
+			status = ?, updated_at = ? WHERE id = ?`
+	}
+	return s.updateComments(ctx, q, func(id int64) []any { return []any{status, time.Now().Unix(), id} }, ids)
+}
+
+// RestoreComments takes comments out of the trash, back to the status they
+// had (pending when it is unknown), and returns how many it restored.
+func (s *Store) RestoreComments(ctx context.Context, ids ...int64) (int, error) {
+	q := `UPDATE comments SET status = CASE WHEN trashed_status = '' THEN 'pending' ELSE trashed_status END,
+		trashed_status = '', updated_at = ? WHERE id = ? AND status = 'trash'`
+	return s.updateComments(ctx, q, func(id int64) []any { return []any{time.Now().Unix(), id} }, ids)
+}
+
+// updateComments runs q for each id in one transaction and counts the
+// comments it changed.
+func (s *Store) updateComments(ctx context.Context, q string, args func(int64) []any, ids []int64) (int, error) {
 	n := 0
 	err := s.tx(ctx, func(t *sql.Tx) error {
 		for _, id := range ids {
-			res, err := t.ExecContext(ctx, s.q("UPDATE comments SET status = ?, updated_at = ? WHERE id = ?"),
-				status, time.Now().Unix(), id)
+			res, err := t.ExecContext(ctx, s.q(q), args(id)...)
 			if err != nil {
-				return fmt.Errorf("store: set comment status: %w", err)
+				return fmt.Errorf("store: update comment %d: %w", id, err)
 			}
 			k, _ := res.RowsAffected()
 			n += int(k)

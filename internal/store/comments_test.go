@@ -103,3 +103,35 @@ func TestBuildThreadDepth(t *testing.T) {
 		}
 	}
 }
+
+func TestRestoreCommentToItsEarlierStatus(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.New(t)
+	p := newPost("Trash and back")
+	if _, err := s.SavePost(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[blog.CommentStatus]int64{}
+	for _, st := range []blog.CommentStatus{blog.CommentApproved, blog.CommentPending, blog.CommentSpam} {
+		c := &blog.Comment{PostID: p.ID, Status: st, AuthorName: "A", Content: string(st), ContentHTML: string(st)}
+		if err := s.CreateComment(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		ids[st] = c.ID
+	}
+	for st, id := range ids {
+		if _, err := s.SetCommentStatus(ctx, blog.CommentTrash, id); err != nil {
+			t.Fatal(err)
+		}
+		s.SetCommentStatus(ctx, blog.CommentTrash, id) // trashing twice keeps the first memory
+		if n, err := s.RestoreComments(ctx, id); n != 1 || err != nil {
+			t.Fatalf("restore: %d %v", n, err)
+		}
+		if c, _ := s.Comment(ctx, id); c.Status != st {
+			t.Errorf("restored to %s, want %s", c.Status, st)
+		}
+	}
+	if n, _ := s.RestoreComments(ctx, ids[blog.CommentApproved]); n != 0 {
+		t.Error("restored a comment that was not in the trash")
+	}
+}
