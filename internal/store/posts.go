@@ -362,6 +362,10 @@ func (s *Store) postWhere(ctx context.Context, f blog.PostFilter) (from, where s
 		}
 		conds = append(conds, "p.status = 'publish' AND p.published_at <= ?")
 		args = append(args, now.Unix())
+		if strings.TrimSpace(f.Search) != "" {
+			// A reader's search must not tell what a protected post says.
+			conds = append(conds, "p.password = ''")
+		}
 	}
 	if f.TermID != 0 {
 		ids, err := s.termAndDescendants(ctx, f.TermID)

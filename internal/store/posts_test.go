@@ -93,7 +93,10 @@ func TestSearch(t *testing.T) {
 	a.Body = "Ask for the order; the café owner said yes to selling."
 	b := newPost("Prospecting")
 	b.Body = "Cold calls and warm introductions."
-	for _, p := range []*blog.Post{a, b} {
+	secret := newPost("Members only")
+	secret.Body = "The confidential pricing playbook."
+	secret.Password = "letmein"
+	for _, p := range []*blog.Post{a, b, secret} {
 		if _, err := s.SavePost(ctx, p); err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +107,7 @@ func TestSearch(t *testing.T) {
 	}{
 		{"order", 1}, {"cafe", 1}, {"sell", 1}, {`"ask for the order"`, 1}, {`"order the ask"`, 0},
 		{"cold order", 0}, {`unmatched "quote`, 0}, {`"`, 0}, {"*", 0}, {"NEAR(a b)", 0}, {"calls OR order", 0},
-		{"'; DROP TABLE posts; --", 0}, {"call", 1},
+		{"'; DROP TABLE posts; --", 0}, {"call", 1}, {"confidential", 0}, {"members", 0},
 	}
 	for _, c := range cases {
 		_, total, err := s.ListPosts(ctx, blog.PostFilter{Search: c.q})
