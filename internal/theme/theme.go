@@ -206,6 +206,10 @@ func (t *Theme) RenderPart(w io.Writer, name string, data any) error {
 	return nil
 }
 
+// HasPart reports whether the shared (underscore) files define the template
+// name, so a page can fall back when a theme's own files predate a part.
+func (t *Theme) HasPart(name string) bool { return t.shared.Lookup(name) != nil }
+
 // Static returns the static file name ("style.css"), if the theme has it.
 func (t *Theme) Static(name string) (*StaticFile, bool) {
 	f, ok := t.static[name]

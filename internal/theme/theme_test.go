@@ -84,3 +84,40 @@ func TestThemeDirOverridesByName(t *testing.T) {
 		t.Errorf("a missing theme directory loads")
 	}
 }
+
+func TestParts(t *testing.T) {
+	th, err := theme.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"sidebar-lists", "comment-thread", "comment"} {
+		if !th.HasPart(name) {
+			t.Errorf("no part %s", name)
+		}
+	}
+	if th.HasPart("nope") {
+		t.Errorf("HasPart invents parts")
+	}
+	var b strings.Builder
+	if err := th.RenderPart(&b, "comment-thread", struct{ Thread []int }{}); err != nil || b.String() != "" {
+		t.Errorf("an empty thread rendered %q, %v", b.String(), err)
+	}
+	if err := th.RenderPart(&b, "nope", nil); err == nil {
+		t.Errorf("an unknown part rendered")
+	}
+
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "templates"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "templates", "_parts.html"), []byte(`{{define "comment"}}{{.}}{{end}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old, err := theme.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.HasPart("comment-thread") || !old.HasPart("comment") {
+		t.Errorf("HasPart does not follow the theme's own files")
+	}
+}

@@ -41,6 +41,9 @@ type commentsView struct {
 	Page       int
 	Pages      int
 	Prev, Next string // older and newer comment pages
+	// ThreadHTML is Thread and its page navigation, rendered by the
+	// theme's "comment-thread" (empty when the theme has none).
+	ThreadHTML template.HTML
 	Form       *formView
 }
 
@@ -183,44 +186,32 @@ type discussionState struct {
 }
 
 // discussion builds the comments section of p for one request. It returns
-// blog.ErrNotFound for a comment page past the last.
-func (h *Handler) discussion(r *http.Request, st *site.Settings, p *blog.Post, approved []blog.Comment, ds *discussionState) (*commentsView, error) {
+// blog.ErrNotFound for a comment page past the last. The thread comes from
+// the thread cache unless the reader's own held comment belongs in it.
+func (h *Handler) discussion(r *http.Request, st *site.Settings, ver int64, p *blog.Post, approved []blog.Comment, ds *discussionState) (*commentsView, error) {
 	ctx := r.Context()
-	d := st.Discussion
-	list := approved
-	if ds.held != nil {
-		list = append(append([]blog.Comment(nil), approved...), *ds.held)
-		sortComments(list)
-	}
-	roots, pages := threadPages(list, d.ThreadDepth, d.CommentsPerPage)
-	if ds.page > pages {
-		return nil, fmt.Errorf("web: comment page %d of %d: %w", ds.page, pages, blog.ErrNotFound)
-	}
 	open, err := h.commentsOpen(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	avatar, err := h.avatarFunc(ctx, st)
-	if err != nil {
-		return nil, err
+	key := threadKey{postID: p.ID, page: ds.page, open: open}
+	theme, now := h.Theme.Version(), h.Now()
+	var part *threadPart
+	if ds.held == nil {
+		part = h.threads.get(key, ver, theme, now)
 	}
-	cv := &commentsView{PostTitle: p.Title, Count: len(approved), Open: open, Page: ds.page, Pages: pages}
-	tc := &threadContext{st: st, post: p, depth: d.ThreadDepth, avatar: avatar, canReply: open}
-	if ds.held != nil {
-		tc.heldID = ds.held.ID
+	if part == nil {
+		if part, err = h.renderThread(ctx, st, p, approved, ds, open); err != nil {
+			return nil, err
+		}
+		if ds.held == nil && part.html != "" {
+			part.version, part.theme, part.at = ver, theme, now
+			h.threads.put(key, part)
+		}
 	}
-	per := max(d.CommentsPerPage, 1)
-	from, to := (ds.page-1)*per, min(ds.page*per, len(roots))
-	for _, n := range roots[from:to] {
-		cv.Thread = append(cv.Thread, tc.view(n))
-	}
+	cv := &commentsView{PostTitle: p.Title, Count: len(approved), Open: open, Page: ds.page, Pages: part.pages,
+		Thread: part.thread, Prev: part.prev, Next: part.next, ThreadHTML: part.html}
 	base := st.PostPath(p)
-	if ds.page > 1 {
-		cv.Prev = commentPagePath(base, ds.page-1) + "#comments"
-	}
-	if ds.page < pages {
-		cv.Next = commentPagePath(base, ds.page+1) + "#comments"
-	}
 	if !open {
 		return cv, nil
 	}
@@ -258,6 +249,56 @@ func (h *Handler) discussion(r *http.Request, st *site.Settings, p *blog.Post, a
 	cv.Form = f
 	return cv, nil
 }
+
+// renderThread builds and renders one comment page of p: approved
+// comments, and the reader's held one when ds has it.
+func (h *Handler) renderThread(ctx context.Context, st *site.Settings, p *blog.Post, approved []blog.Comment, ds *discussionState, open bool) (*threadPart, error) {
+	d := st.Discussion
+	list := approved
+	if ds.held != nil {
+		list = append(append([]blog.Comment(nil), approved...), *ds.held)
+		sortComments(list)
+	}
+	roots, pages := threadPages(list, d.ThreadDepth, d.CommentsPerPage)
+	if ds.page > pages {
+		return nil, fmt.Errorf("web: comment page %d of %d: %w", ds.page, pages, blog.ErrNotFound)
+	}
+	avatar, err := h.avatarFunc(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	part := &threadPart{pages: pages}
+	tc := &threadContext{st: st, post: p, depth: d.ThreadDepth, avatar: avatar, canReply: open}
+	if ds.held != nil {
+		tc.heldID = ds.held.ID
+	}
+	per := max(d.CommentsPerPage, 1)
+	from, to := (ds.page-1)*per, min(ds.page*per, len(roots))
+	for _, n := range roots[from:to] {
+		part.thread = append(part.thread, tc.view(n))
+	}
+	base := st.PostPath(p)
+	if ds.page > 1 {
+		part.prev = commentPagePath(base, ds.page-1) + "#comments"
+	}
+	if ds.page < pages {
+		part.next = commentPagePath(base, ds.page+1) + "#comments"
+	}
+	if !h.Theme.HasPart(threadTemplate) {
+		return part, nil // an older theme ranges over Thread itself
+	}
+	var sb strings.Builder
+	err = h.Theme.RenderPart(&sb, threadTemplate, &commentsView{
+		Thread: part.thread, Page: ds.page, Pages: pages, Prev: part.prev, Next: part.next})
+	if err != nil {
+		return nil, fmt.Errorf("web: render thread: %w", err)
+	}
+	part.html = template.HTML(sb.String())
+	return part, nil
+}
+
+// threadTemplate is the theme's template of one page of a thread.
+const threadTemplate = "comment-thread"
 
 // commentsOpen reports whether p takes comments now. Without a comments
 // service nothing does.

@@ -49,10 +49,10 @@ func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, st *site.Sett
 		locked = !ok
 	}
 	ds := &discussionState{page: o.cpage, form: o.form}
-	var approved []blog.Comment
+	var approved []blog.Comment // shared with other requests: read only
 	if !locked {
 		var err error
-		if approved, err = h.Store.PostComments(ctx, p.ID); err != nil {
+		if approved, err = h.approvedComments(ctx, ver, p.ID); err != nil {
 			h.fail(w, r, err)
 			return
 		}
@@ -107,7 +107,7 @@ func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, st *site.Sett
 		pv.Robots = "noindex"
 	} else {
 		view.Body = template.HTML(strings.Replace(p.BodyHTML, blog.MoreTag, moreAnchor, 1))
-		cv, err := h.discussion(r, st, p, approved, ds)
+		cv, err := h.discussion(r, st, ver, p, approved, ds)
 		if err != nil {
 			h.fail(w, r, err)
 			return

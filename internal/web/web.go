@@ -56,6 +56,8 @@ type Handler struct {
 	posts postCache // posts by slug and their neighbours, per content version
 
 	pages pageCache // whole public responses, per content version
+
+	threads threadCache // rendered comment pages, shared by every reader
 }
 
 // New returns the reader-page handler.
