@@ -84,9 +84,21 @@ func TestBrowserOwnerWritesPostWithImage(t *testing.T) {
 		t.Errorf("feed lacks the new post")
 	}
 	// The featured image really loads on the post's page.
-	do(chromedp.Navigate(base+"/"),
-		chromedp.Click(css(`main a[href*="ask-better-questions"]`)),
-		chromedp.WaitReady(css(`main img`)))
+	// Wait for the post's own page before polling: the home page has a
+	// main img too, and polling it while the click navigates away fails
+	// with "Cannot find context with specified id".
+	// Follow the home page's link by navigating to it: polling while a click
+	// navigates fails with "Cannot find context with specified id".
+	do(chromedp.Navigate(base + "/"))
+	attrs, err := chromedp.Run(ctx, chromedp.Attributes(css(`main a[href*="ask-better-questions"]`)))
+	if err != nil {
+		t.Fatalf("home page has no link to the post: %v", err)
+	}
+	href := attrs["href"]
+	if strings.HasPrefix(href, "/") {
+		href = base + href
+	}
+	do(chromedp.Navigate(href), chromedp.WaitReady(css(`main img`)))
 	width, err := chromedp.Run(ctx, chromedp.Poll[int](`(() => { const i = document.querySelector("main img"); return i && i.complete && i.naturalWidth > 0 ? i.naturalWidth : 0 })()`,
 		chromedp.WithPollingTimeout(10*time.Second)))
 	if err != nil || width == 0 {
