@@ -2,6 +2,10 @@ package web_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -80,6 +84,24 @@ func TestCommentAuthorDisplay(t *testing.T) {
 	r.lacks(t, "web@example.org", "gravatar")
 	i := strings.Index(r.body, `src="/avatar/`)
 	path := r.body[i+5 : i+5+strings.Index(r.body[i+5:], `"`)]
+	// The name is the site-keyed hash of the email: a plain hash of the
+	// address (which anyone holding the address could compute) is not it.
+	key, err := ce.site.Key(context.Background(), "avatar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("email\x00web@example.org"))
+	if want := "/avatar/" + hex.EncodeToString(mac.Sum(nil))[:32] + ".svg"; !strings.Contains(r.body, `src="`+want+`"`) {
+		t.Errorf("the commenter's avatar is not the keyed hash %s", want)
+	}
+	plainSHA := sha256.Sum256([]byte("web@example.org"))
+	plainMD5 := md5.Sum([]byte("web@example.org"))
+	for _, plain := range []string{hex.EncodeToString(plainSHA[:])[:32], hex.EncodeToString(plainMD5[:])} {
+		if strings.Contains(r.body, plain) {
+			t.Errorf("the page holds a plain hash of a commenter's email: %s", plain)
+		}
+	}
 	av := ce.get(path)
 	if av.code != 200 || av.hdr.Get("Content-Type") != "image/svg+xml" || !strings.Contains(av.hdr.Get("Cache-Control"), "immutable") ||
 		!strings.HasPrefix(av.body, "<svg") {
@@ -482,6 +504,68 @@ func TestCommentFeeds(t *testing.T) {
 	}
 	if r := ce.get("/2011/02/05/members/feed/"); r.code != 404 {
 		t.Errorf("protected post's feed: %d", r.code)
+	}
+
+	// A hostile comment sent through the form, as a reader would, then
+	// approved: every feed carries it sanitised, its author's name as text.
+	ce.ip = "198.51.100.9"
+	r = ce.send(form(p, ce.token(postPath), "author", `Eve <b onmouseover=alert(4)>`, "email", "eve@example.net",
+		"comment", "**bold** [x](javascript:alert(3)) <img src=x onerror=alert(2)>\n\n<script>alert(1)</script>"))
+	if r.code != http.StatusSeeOther {
+		t.Fatalf("hostile comment: %d\n%.300s", r.code, r.body)
+	}
+	list, err := ce.st.PostComments(context.Background(), p.ID, blog.CommentPending, blog.CommentApproved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eve := list[len(list)-1]
+	if _, err := ce.st.SetCommentStatus(context.Background(), blog.CommentApproved, eve.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/comments/feed/", "/comments/feed/atom/", postPath + "feed/", postPath + "feed/atom/"} {
+		raw := ce.get(path).body
+		if strings.Contains(raw, "<script") || strings.Contains(raw, "<b onmouseover") {
+			t.Errorf("%s carries markup unescaped", path)
+		}
+		var text string
+		if strings.Contains(path, "atom") {
+			var a struct {
+				Entries []struct {
+					Author struct {
+						Name string `xml:"name"`
+					} `xml:"author"`
+					Content string `xml:"content"`
+				} `xml:"entry"`
+			}
+			decodeXML(t, raw, &a)
+			for _, e := range a.Entries {
+				if strings.HasPrefix(e.Author.Name, "Eve") {
+					text = e.Content
+					if e.Author.Name != `Eve <b onmouseover=alert(4)>` {
+						t.Errorf("%s: author %q", path, e.Author.Name)
+					}
+				}
+			}
+		} else {
+			var d rssDoc
+			decodeXML(t, raw, &d)
+			for _, it := range d.Channel.Items {
+				if strings.HasPrefix(it.Creator, "Eve") {
+					text = it.Description
+					if it.Creator != `Eve <b onmouseover=alert(4)>` {
+						t.Errorf("%s: creator %q", path, it.Creator)
+					}
+				}
+			}
+		}
+		if !strings.Contains(text, "<strong>bold</strong>") {
+			t.Errorf("%s: the comment is missing or not rendered: %q", path, text)
+		}
+		for _, bad := range []string{"<script", "onerror", "javascript:", "onmouseover"} {
+			if strings.Contains(text, bad) {
+				t.Errorf("%s: the comment's HTML holds %q: %q", path, bad, text)
+			}
+		}
 	}
 	if r := ce.get(postPath + "feed/rss2/"); r.code != 301 || r.hdr.Get("Location") != postPath+"feed/" {
 		t.Errorf("rss2: %d %s", r.code, r.hdr.Get("Location"))
