@@ -45,6 +45,7 @@ Usage:
   quire post publish PATH...   publish Markdown files with front matter
   quire comments list|approve|unapprove|spam|trash|delete   moderate comments
   quire copy-db --from A --to B   copy a whole site between SQLite and PostgreSQL
+  quire backup FILE            write a consistent copy of a running SQLite site
 
 Run "quire COMMAND --help" for a command's flags. Every flag --x-y can also
 be set with the environment variable QUIRE_X_Y; a flag wins over it.
@@ -71,8 +72,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdComments(ctx, args[1:], getenv, stdout, stderr)
 	case "copy-db":
 		return cmdCopyDB(ctx, args[1:], getenv, stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, args[1:], getenv, stdout, stderr)
 	default:
-		return config.Usagef("unknown command %q; the commands are serve, migrate, user, post, comments and copy-db (see quire --help)", args[0])
+		return config.Usagef("unknown command %q; the commands are serve, migrate, user, post, comments, copy-db and backup (see quire --help)", args[0])
 	}
 }
 

@@ -173,7 +173,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	h := server.Handler(server.Options{
 		Store: st,
 		Web: web.Deps{Store: st, Site: s, Theme: th, Logger: logger, Now: now,
-			Comments: discussion, Notify: notifier, Sessions: sessions},
+			Comments: discussion, Notify: notifier, Sessions: sessions,
+			Mastodon: web.NewMastodonServers(safehttp.New(safehttp.Options{Timeout: 3 * time.Second, MaxBody: 256 << 10}))},
 		Admin: admin.Deps{Store: st, Site: s, Sessions: sessions, Mailer: queue, Jobs: queue, Logger: logger, Now: now,
 			MailTest: direct, Notify: notifier},
 		Mounts:   []interface{ Routes(*http.ServeMux) }{notifier},

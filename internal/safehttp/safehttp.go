@@ -95,13 +95,41 @@ func (c *Client) ReadBody(resp *http.Response) ([]byte, error) {
 }
 
 // Public reports whether ip is a globally routable unicast address.
+//
+// IPv6 has several forms that carry an IPv4 address inside them and are
+// turned into IPv4 traffic by a translator or tunnel on the way: mapped
+// (::ffff:a.b.c.d), compatible (::a.b.c.d), SIIT (::ffff:0:a.b.c.d), NAT64
+// (64:ff9b::a.b.c.d), 6to4 (2002:AABB:CCDD::), Teredo (2001:0:…, whose
+// client address is stored inverted) and ISATAP (…:0:5efe:a.b.c.d, any
+// prefix). For each the embedded IPv4 address must be public too, so
+// ::127.0.0.1 or 2002:a00:1:: cannot reach inside. The local-use NAT64
+// prefix 64:ff9b:1::/48 is refused whole: where the IPv4 address sits in
+// it is the local network's choice, so it cannot be checked from here.
 func Public(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	if !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsMulticast() || ip.IsUnspecified() || ip.IsInterfaceLocalMulticast() {
+	ip = ip.WithZone("").Unmap()
+	if !ip.IsValid() {
 		return false
 	}
-	for _, p := range reserved {
+	if ip.Is4() {
+		return public4(ip)
+	}
+	if !public6(ip) {
+		return false
+	}
+	for _, v4 := range embedded4(ip) {
+		if !public4(v4) {
+			return false
+		}
+	}
+	return true
+}
+
+// public4 reports whether the IPv4 address ip is globally routable.
+func public4(ip netip.Addr) bool {
+	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsMulticast() || ip.IsUnspecified() {
+		return false
+	}
+	for _, p := range reserved4 {
 		if p.Contains(ip) {
 			return false
 		}
@@ -109,12 +137,65 @@ func Public(ip netip.Addr) bool {
 	return true
 }
 
-// reserved are ranges that are neither private nor public internet.
-var reserved = func() []netip.Prefix {
-	var out []netip.Prefix
-	for _, s := range []string{"0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15",
-		"198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4", "64:ff9b::/96", "100::/64", "2001:db8::/32", "fc00::/7"} {
-		out = append(out, netip.MustParsePrefix(s))
+// public6 reports whether the IPv6 address ip, apart from any IPv4 address
+// it embeds, is globally routable.
+func public6(ip netip.Addr) bool {
+	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsMulticast() || ip.IsUnspecified() || ip.IsInterfaceLocalMulticast() {
+		return false
+	}
+	for _, p := range reserved6 {
+		if p.Contains(ip) {
+			return false
+		}
+	}
+	return true
+}
+
+var (
+	compatible6 = netip.MustParsePrefix("::/96")           // IPv4-compatible (deprecated), also :: and ::1
+	siit6       = netip.MustParsePrefix("::ffff:0:0:0/96") // IPv4-translated (SIIT)
+	nat64       = netip.MustParsePrefix("64:ff9b::/96")    // well-known NAT64 prefix
+	sixToFour   = netip.MustParsePrefix("2002::/16")       // 6to4: the IPv4 address is bits 16-47
+	teredo      = netip.MustParsePrefix("2001::/32")       // Teredo: server in bits 32-63, client inverted in 96-127
+)
+
+// embedded4 returns the IPv4 addresses that traffic to the IPv6 address ip
+// would be delivered to by a translator or tunnel, if ip has such a form.
+func embedded4(ip netip.Addr) []netip.Addr {
+	b := ip.As16()
+	low := netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]})
+	var out []netip.Addr
+	switch {
+	case compatible6.Contains(ip), siit6.Contains(ip), nat64.Contains(ip):
+		out = append(out, low)
+	case sixToFour.Contains(ip):
+		out = append(out, netip.AddrFrom4([4]byte{b[2], b[3], b[4], b[5]}))
+	case teredo.Contains(ip):
+		out = append(out, netip.AddrFrom4([4]byte{b[4], b[5], b[6], b[7]}),
+			netip.AddrFrom4([4]byte{^b[12], ^b[13], ^b[14], ^b[15]}))
+	}
+	// ISATAP (RFC 5214) puts 00-00-5E-FE (or 02-00-5E-FE, the "universal"
+	// bit set) and an IPv4 address in the interface identifier of any
+	// prefix; the site's ISATAP router delivers to that IPv4 address.
+	if b[8]&^0x03 == 0 && b[9] == 0 && b[10] == 0x5e && b[11] == 0xfe {
+		out = append(out, low)
 	}
 	return out
-}()
+}
+
+// reserved4 and reserved6 are ranges that are neither private nor public
+// internet (IANA's special-purpose registries), or that only a local
+// network can give a meaning.
+var reserved4, reserved6 = prefixes("0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24",
+	"198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4"),
+	prefixes("64:ff9b:1::/48", "100::/64", "2001:2::/48", "2001:10::/28", "2001:db8::/32", "3fff::/20",
+		"5f00::/16", "fc00::/7", "fec0::/10")
+
+func prefixes(ss ...string) []netip.Prefix {
+	out := make([]netip.Prefix, len(ss))
+	for i, s := range ss {
+		out[i] = netip.MustParsePrefix(s)
+	}
+	return out
+}

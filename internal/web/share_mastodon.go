@@ -11,11 +11,14 @@ import (
 
 // shareMastodon sends a reader to the share page of their own Mastodon
 // server: GET /share/mastodon?instance=HOST&url=POST_URL&title=TITLE
-// answers 303 to https://HOST/share?text=TITLE%20POST_URL. The server name
-// must be a plain host name and the URL one of this site's, so the route
-// cannot be used to bounce readers to arbitrary pages.
+// answers 303 to https://HOST/share?text=TITLE%20POST_URL when HOST
+// answers as a Mastodon-compatible server (Deps.Mastodon asks it, and
+// remembers the answer). Otherwise the reader gets a page with that link
+// to follow themselves, so the route cannot bounce readers to arbitrary
+// sites. The server name must be a plain host name and the URL one of
+// this site's; both are checked before anything is asked.
 func (h *Handler) shareMastodon(w http.ResponseWriter, r *http.Request) {
-	st, _, err := h.Site.Current(r.Context())
+	st, ver, err := h.Site.Current(r.Context())
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -26,8 +29,8 @@ func (h *Handler) shareMastodon(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errBadRequest("That does not look like the name of a Mastodon server. Type just its name, such as mastodon.social."))
 		return
 	}
-	link := q.Get("url")
-	if !strings.HasPrefix(link, st.BaseURL+"/") || len(link) > 2000 {
+	postURL := q.Get("url")
+	if !strings.HasPrefix(postURL, st.BaseURL+"/") || len(postURL) > 2000 {
 		h.fail(w, r, errBadRequest("Only this site's pages can be shared from here."))
 		return
 	}
@@ -35,12 +38,29 @@ func (h *Handler) shareMastodon(w http.ResponseWriter, r *http.Request) {
 	if !utf8.ValidString(title) || utf8.RuneCountInString(title) > 300 {
 		title = ""
 	}
-	text := link
+	text := postURL
 	if title != "" {
-		text = title + " " + link
+		text = title + " " + postURL
 	}
+	target := "https://" + host + "/share?text=" + url.QueryEscape(text)
 	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, "https://"+host+"/share?text="+url.QueryEscape(text), http.StatusSeeOther)
+	if h.Mastodon.IsServer(r.Context(), host) {
+		http.Redirect(w, r, target, http.StatusSeeOther)
+		return
+	}
+	c, err := h.chromeFor(r.Context(), st, ver)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	pv := h.newPage(r, st, c, "Share on "+host)
+	pv.Heading, pv.Robots = "Share on "+host, "noindex"
+	pv.Message = host + " did not answer as a Mastodon server just now, so you were not sent there. " +
+		"If it is your server, follow the link to share the post there."
+	pv.Link = &link{Title: "Share on " + host, URL: target}
+	if err := h.render(w, http.StatusOK, "share-mastodon", pv); err != nil {
+		h.fail(w, r, err)
+	}
 }
 
 // mastodonHost turns what a reader typed for their server ("mastodon.social",

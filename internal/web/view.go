@@ -36,6 +36,7 @@ type pageView struct {
 	Heading string // h1 of lists and error pages
 	Intro   string
 	Message string
+	Link    *link // a link the page offers (share-mastodon)
 	List    *listView
 	Post    *postView
 }

@@ -44,6 +44,10 @@ type Deps struct {
 	// Sessions is the admin's session manager, read (never written) so a
 	// logged-in user comments as themselves. Nil: everyone is a reader.
 	Sessions *scs.SessionManager
+	// Mastodon tells which hosts are Mastodon-compatible servers, the only
+	// ones /share/mastodon redirects to. Nil redirects to none: the reader
+	// is shown the link instead.
+	Mastodon *MastodonServers
 }
 
 // Handler serves reader pages.
