@@ -256,7 +256,7 @@ func TestMultiInstance(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 3 {
-		if err := q.SchedulePublish(ctx, p.ID, p.PublishedAt); err != nil {
+		if err := q.SchedulePublish(ctx, st, p.ID, p.PublishedAt); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -49,11 +49,12 @@ func cmdPost(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	queue, err := jobs.New(jobs.Config{Store: st})
+	// Publishing jobs are written with their posts; the serving process
+	// works them.
+	queue, err := jobs.NewInserter(st)
 	if err != nil {
 		return err
 	}
-	defer queue.Stop(context.WithoutCancel(ctx))
 	results, err := publish.Files(ctx, publish.Options{
 		Store: st, Settings: set, Jobs: queue, AuthorID: authorID,
 		Warn: func(msg string) { fmt.Fprintln(stderr, "warning:", msg) },

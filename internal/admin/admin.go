@@ -12,14 +12,18 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/jobs"
 	"github.com/quirehq/quire/internal/mail"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
 
-// Scheduler enqueues the durable job that publishes a scheduled post.
-type Scheduler interface {
-	SchedulePublish(ctx context.Context, postID int64, at time.Time) error
+// Jobs writes durable jobs in the transaction of tx, so they are stored
+// with the rows they follow from, or not at all: the job that publishes a
+// scheduled post, and mail, named by IDs and built when the job runs.
+type Jobs interface {
+	SchedulePublish(ctx context.Context, tx *store.Store, postID int64, at time.Time) error
+	Mail(ctx context.Context, tx *store.Store, jobs ...jobs.MailJob) error
 }
 
 // CommentNotifier is told when a comment becomes approved in the admin
@@ -35,7 +39,7 @@ type Deps struct {
 	Site     *site.Site
 	Sessions *scs.SessionManager
 	Mailer   mail.Sender // sends through the durable job queue
-	Jobs     Scheduler
+	Jobs     Jobs
 	Logger   *slog.Logger
 	Now      func() time.Time
 	// MailTest sends one message directly (not queued) so "send test email"

@@ -18,6 +18,7 @@ import (
 	"github.com/quirehq/quire/internal/admin"
 	"github.com/quirehq/quire/internal/auth"
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/jobs"
 	"github.com/quirehq/quire/internal/mail"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
@@ -53,15 +54,56 @@ type scheduled struct {
 	at time.Time
 }
 
+// fakeJobs records the publishing jobs it is given, and works mail jobs at
+// once, as the queue would later: it builds each message with the admin's
+// composers and hands it to mailer. It fails with err when set, and
+// refuses a publishing job written outside the post's transaction.
 type fakeJobs struct {
-	mu    sync.Mutex
-	calls []scheduled
+	mu        sync.Mutex
+	calls     []scheduled
+	mails     []jobs.MailJob
+	composers map[string]jobs.Composer
+	mailer    mail.Sender
+	err       error
 }
 
-func (f *fakeJobs) SchedulePublish(ctx context.Context, id int64, at time.Time) error {
+func (f *fakeJobs) SchedulePublish(ctx context.Context, tx *store.Store, id int64, at time.Time) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if tx.Tx() == nil {
+		return errors.New("a publishing job written outside the post's transaction")
+	}
+	if f.err != nil {
+		return f.err
+	}
 	f.calls = append(f.calls, scheduled{id, at})
+	return nil
+}
+
+func (f *fakeJobs) Mail(ctx context.Context, tx *store.Store, js ...jobs.MailJob) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return f.err
+	}
+	for _, j := range js {
+		f.mails = append(f.mails, j)
+		compose := f.composers[j.Mail]
+		if compose == nil || f.mailer == nil {
+			continue
+		}
+		j.Attempt = 1
+		m, err := compose(ctx, j)
+		if errors.Is(err, jobs.ErrNothingToSend) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := f.mailer.Send(ctx, m); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/store"
 )
 
 // postRestore takes a post out of the trash, back to the status it had. A
@@ -14,24 +15,25 @@ func (h *Handler) postRestore(w http.ResponseWriter, r *http.Request, u *blog.Us
 		h.fail(w, r, err)
 		return
 	}
-	if err := h.Store.Restore(r.Context(), p.ID); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	restored, err := h.Store.Post(r.Context(), p.ID)
+	// Restored and, when it was scheduled, its job again: one write.
+	var restored *blog.Post
+	err = h.Store.InTx(r.Context(), func(tx *store.Store) error {
+		if err := tx.Restore(r.Context(), p.ID); err != nil {
+			return err
+		}
+		var err error
+		if restored, err = tx.Post(r.Context(), p.ID); err != nil {
+			return err
+		}
+		if restored.Status == blog.StatusScheduled {
+			return h.Jobs.SchedulePublish(r.Context(), tx, p.ID, restored.PublishedAt)
+		}
+		return nil
+	})
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	msg := "“" + p.Title + "” restored as " + statusLabel(restored.Status) + "."
-	if restored.Status == blog.StatusScheduled {
-		if err := h.Jobs.SchedulePublish(r.Context(), p.ID, restored.PublishedAt); err != nil {
-			h.logError(r, err)
-			h.setFlashErr(r, msg+" Its publishing job could not be scheduled: "+err.Error())
-			http.Redirect(w, r, listURL(p.Type, blog.StatusTrash), http.StatusSeeOther)
-			return
-		}
-	}
-	h.setFlash(r, msg)
+	h.setFlash(r, "“"+p.Title+"” restored as "+statusLabel(restored.Status)+".")
 	http.Redirect(w, r, listURL(p.Type, blog.StatusTrash), http.StatusSeeOther)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/markup"
+	"github.com/quirehq/quire/internal/store"
 )
 
 // maxPostForm bounds the editor form: a 1 MiB body and room for the rest.
@@ -68,9 +69,24 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User)
 			h.fail(w, r, err)
 			return
 		}
-		_, err := h.Store.SavePost(ctx, p)
+		// The post and the job that publishes it later are one write.
+		var scheduleErr error
+		err := h.Store.InTx(ctx, func(tx *store.Store) error {
+			if _, err := tx.SavePost(ctx, p); err != nil {
+				return err
+			}
+			if p.Status == blog.StatusScheduled {
+				scheduleErr = h.Jobs.SchedulePublish(ctx, tx, p.ID, p.PublishedAt)
+				return scheduleErr
+			}
+			return nil
+		})
 		if verrs, ok := blog.AsValidation(err); ok {
 			fe = verrs
+		} else if err != nil && scheduleErr != nil {
+			h.logError(r, err)
+			fe = blog.FieldErrors{"published_at": "The publishing job could not be scheduled, so nothing was saved. " +
+				"Please try again in a moment."}
 		} else if err != nil {
 			h.fail(w, r, err)
 			return
@@ -87,12 +103,6 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User)
 		msg = "Published. " + set.Abs(set.PostPath(p))
 	case blog.StatusScheduled:
 		msg = "Scheduled for " + p.PublishedAt.In(set.Loc).Format("2 Jan 2006 15:04") + " (" + set.TimeZone + ")."
-		if err := h.Jobs.SchedulePublish(ctx, p.ID, p.PublishedAt); err != nil {
-			h.logError(r, err)
-			h.setFlashErr(r, "Saved, but the publishing job could not be scheduled: "+err.Error())
-			http.Redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
-			return
-		}
 	}
 	h.setFlash(r, msg)
 	http.Redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)

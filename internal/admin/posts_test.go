@@ -2,6 +2,7 @@ package admin_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -121,6 +122,28 @@ func TestScheduleCallsJobs(t *testing.T) {
 	mustStatus(t, r, http.StatusUnprocessableEntity)
 	mustContain(t, r, `id="err-published_at"`, "Choose a date in the future")
 	if len(e.jobs.calls) != 1 {
+		t.Fatalf("jobs %+v", e.jobs.calls)
+	}
+}
+
+// TestScheduledPostNeedsItsJob: a post scheduled while its publishing job
+// cannot be written is not saved (it would never be published on time),
+// and the editor shows what was typed with the reason.
+func TestScheduledPostNeedsItsJob(t *testing.T) {
+	e := newEnv(t)
+	c, _ := e.owner()
+	e.jobs.err = errors.New("the queue table is locked")
+	future := time.Now().Add(72 * time.Hour).Format("2006-01-02")
+	r := c.post("/admin/posts/new", postForm("title", "Monday tip", "body", "Tip typed with care.", "date", future, "time", "08:15", "action", "publish"))
+	mustStatus(t, r, http.StatusUnprocessableEntity)
+	mustContain(t, r, `id="err-published_at"`, "nothing was saved", "Tip typed with care.", `value="Monday tip"`)
+	if _, n, _ := e.st.ListPosts(context.Background(), blog.PostFilter{Type: "any", IncludeAll: true}); n != 0 {
+		t.Fatalf("%d posts saved without their publishing job", n)
+	}
+	e.jobs.err = nil
+	r = c.post("/admin/posts/new", postForm("title", "Monday tip", "body", "Tip typed with care.", "date", future, "time", "08:15", "action", "publish"))
+	mustStatus(t, r, http.StatusSeeOther)
+	if len(e.jobs.calls) != 1 || e.jobs.calls[0].id != postIDFrom(t, r) {
 		t.Fatalf("jobs %+v", e.jobs.calls)
 	}
 }

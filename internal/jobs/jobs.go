@@ -61,10 +61,16 @@ type Config struct {
 	// message after attempt (1 after the first try); nil uses River's
 	// backoff.
 	MailRetryDelay func(attempt int) time.Duration
+	// Composers build the messages of mail jobs when they run, by
+	// MailJob.Mail.
+	Composers map[string]Composer
 }
 
-// Queue enqueues jobs and, once started, works them.
+// Queue enqueues jobs and, once started, works them. Its Inserter writes
+// jobs in the store's transactions.
 type Queue struct {
+	*Inserter
+
 	client riverClient
 	eng    *engine
 	log    *slog.Logger
@@ -110,6 +116,7 @@ func New(c Config) (*Queue, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &publishWorker{st: c.Store, log: log})
 	river.AddWorker(workers, &sendMailWorker{st: c.Store, mail: c.Mail, retry: c.MailRetryDelay, log: log})
+	river.AddWorker(workers, &mailWorker{st: c.Store, mail: c.Mail, composers: c.Composers, retry: c.MailRetryDelay, log: log})
 	river.AddWorker(workers, &cleanupWorker{st: c.Store})
 	river.AddWorker(workers, &publishDueWorker{st: c.Store, log: log})
 
@@ -126,6 +133,10 @@ func New(c Config) (*Queue, error) {
 	}
 	periodic = addCommentJobs(workers, periodic, c, log)
 
+	ins, err := newInserter(c.Store, log)
+	if err != nil {
+		return nil, err
+	}
 	eng, err := openEngine(context.Background(), c.Store)
 	if err != nil {
 		return nil, err
@@ -143,7 +154,7 @@ func New(c Config) (*Queue, error) {
 		eng.close()
 		return nil, fmt.Errorf("jobs: river client: %w", err)
 	}
-	return &Queue{client: client, eng: eng, log: log, mail: c.Mail}, nil
+	return &Queue{Inserter: ins, client: client, eng: eng, log: log, mail: c.Mail}, nil
 }
 
 // Start begins working jobs until Stop. Cancelling ctx does not stop the
@@ -193,21 +204,9 @@ func (q *Queue) Stop(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// SchedulePublish enqueues the job that publishes postID at at. Scheduling
-// the same post for the same time again adds nothing while the first job
-// waits.
-func (q *Queue) SchedulePublish(ctx context.Context, postID int64, at time.Time) error {
-	// The store keeps times to the second; so does the job, so the same
-	// schedule always makes the same args.
-	at = at.UTC().Truncate(time.Second)
-	if _, err := q.client.Insert(ctx, publishArgs{PostID: postID, At: at}, publishOpts(at)); err != nil {
-		return fmt.Errorf("jobs: schedule publishing post %d: %w", postID, err)
-	}
-	return nil
-}
-
-// Send enqueues m to be sent by the mail job (it implements mail.Sender).
-// A message that cannot be sent at all (no valid recipient) is refused
+// Send enqueues m, a message built already, to be sent by the mail job
+// (it implements mail.Sender); mail that follows from rows is a MailJob
+// (Mail) instead. A message that cannot be sent at all (no valid recipient) is refused
 // here rather than retried; one whose Key waits to be sent already is not
 // enqueued twice.
 func (q *Queue) Send(ctx context.Context, m mail.Message) error {

@@ -161,7 +161,7 @@ func TestScheduledPostIsPublished(t *testing.T) {
 	at := time.Now().Add(time.Second)
 	p := scheduledPost(t, st, "The weekly tip, scheduled", at)
 	q := startQueue(t, testConfig(st, &countingSender{}))
-	if err := q.SchedulePublish(ctx, p.ID, at); err != nil {
+	if err := q.SchedulePublish(ctx, st, p.ID, at); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the post to be published", func() bool { return status(t, st, p.ID) == blog.StatusPublished })
@@ -178,22 +178,22 @@ func TestSchedulePublishIsUniquePerPostAndTime(t *testing.T) {
 	defer q.Stop(ctx)
 	at := time.Now().Add(time.Hour)
 	for range 3 {
-		if err := q.SchedulePublish(ctx, 7, at); err != nil {
+		if err := q.SchedulePublish(ctx, st, 7, at); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// The same instant from another time zone and with a monotonic reading
 	// is the same schedule.
-	if err := q.SchedulePublish(ctx, 7, at.In(time.FixedZone("X", 3600)).Round(0)); err != nil {
+	if err := q.SchedulePublish(ctx, st, 7, at.In(time.FixedZone("X", 3600)).Round(0)); err != nil {
 		t.Fatal(err)
 	}
 	if got := jobStates(t, st, jobs.KindPublishPost); got["scheduled"] != 1 || len(got) != 1 {
 		t.Errorf("jobs after scheduling one post at one time four times: %v", got)
 	}
-	if err := q.SchedulePublish(ctx, 7, at.Add(time.Hour)); err != nil {
+	if err := q.SchedulePublish(ctx, st, 7, at.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if err := q.SchedulePublish(ctx, 8, at); err != nil {
+	if err := q.SchedulePublish(ctx, st, 8, at); err != nil {
 		t.Fatal(err)
 	}
 	if got := jobStates(t, st, jobs.KindPublishPost); got["scheduled"] != 3 {
@@ -227,7 +227,7 @@ func TestScheduledPostIsPublishedAfterRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := q.SchedulePublish(ctx, p.ID, at); err != nil {
+	if err := q.SchedulePublish(ctx, st, p.ID, at); err != nil {
 		t.Fatal(err)
 	}
 	if err := q.Stop(ctx); err != nil {

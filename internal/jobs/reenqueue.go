@@ -54,7 +54,7 @@ func Reenqueue(ctx context.Context, src, dst *store.Store, replace bool) (int, e
 		}
 	}
 	n := 0
-	err = from.eachUnfinished(ctx, []string{KindPublishPost, KindSendMail}, func(j *rivertype.JobRow) error {
+	err = from.eachUnfinished(ctx, []string{KindPublishPost, KindSendMail, KindMail}, func(j *rivertype.JobRow) error {
 		if err := to.copyJob(ctx, j); err != nil {
 			return err
 		}
@@ -102,6 +102,12 @@ func (q *Queue) copyJob(ctx context.Context, j *rivertype.JobRow) error {
 		args, opts = a, publishOpts(a.At)
 	case KindSendMail:
 		var a sendMailArgs
+		if err := json.Unmarshal(j.EncodedArgs, &a); err != nil {
+			return fmt.Errorf("jobs: re-enqueue job %d: %w", j.ID, err)
+		}
+		args, opts = a, mailOpts(a.Key)
+	case KindMail:
+		var a mailArgs
 		if err := json.Unmarshal(j.EncodedArgs, &a); err != nil {
 			return fmt.Errorf("jobs: re-enqueue job %d: %w", j.ID, err)
 		}

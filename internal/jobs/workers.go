@@ -67,8 +67,10 @@ func (w *publishWorker) Work(ctx context.Context, job *river.Job[publishArgs]) e
 	return nil
 }
 
-// sendMailArgs is one message to send. Key repeats Message.Key so that a
-// unique insert compares keys only, not whole messages.
+// sendMailArgs is one message to send, built before it was enqueued (Send).
+// Mail that follows from rows is a MailJob instead, built when it runs.
+// Key repeats Message.Key so that a unique insert compares keys only, not
+// whole messages.
 type sendMailArgs struct {
 	Key     string       `json:"key,omitempty" river:"unique"`
 	Message mail.Message `json:"message"`
@@ -92,9 +94,6 @@ type sendMailWorker struct {
 // records the key. A recipient the server refuses for good is not retried.
 func (w *sendMailWorker) Work(ctx context.Context, job *river.Job[sendMailArgs]) error {
 	m := job.Args.Message
-	if w.mail == nil {
-		return errors.New("jobs: send mail: no mail sender is configured")
-	}
 	if m.Key != "" {
 		sent, err := w.st.MailSent(ctx, m.Key)
 		if err != nil {
@@ -104,21 +103,7 @@ func (w *sendMailWorker) Work(ctx context.Context, job *river.Job[sendMailArgs])
 			return nil
 		}
 	}
-	if err := w.mail.Send(ctx, m); err != nil {
-		if mail.Permanent(err) {
-			w.log.WarnContext(ctx, "mail refused for good; not retrying", "err", err)
-			return river.JobCancel(err)
-		}
-		return err
-	}
-	if m.Key != "" {
-		if err := w.st.MarkMailSent(ctx, m.Key); err != nil {
-			// The message went out; retrying would send it twice. Log it
-			// and finish.
-			w.log.ErrorContext(ctx, "mail sent but not recorded as sent", "key", m.Key, "err", err)
-		}
-	}
-	return nil
+	return deliver(ctx, w.st, w.mail, w.log, m)
 }
 
 // NextRetry uses the configured retry delay, or River's backoff when none

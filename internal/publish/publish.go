@@ -21,9 +21,10 @@ import (
 	"github.com/quirehq/quire/internal/store"
 )
 
-// Scheduler enqueues the durable job that publishes a scheduled post.
+// Scheduler writes the durable job that publishes a scheduled post, in
+// the transaction of tx, so the post and its job are stored together.
 type Scheduler interface {
-	SchedulePublish(ctx context.Context, postID int64, at time.Time) error
+	SchedulePublish(ctx context.Context, tx *store.Store, postID int64, at time.Time) error
 }
 
 // Result says what publishing one file did.
@@ -107,24 +108,25 @@ func Files(ctx context.Context, o Options, paths []string) ([]Result, error) {
 		return nil, errors.Join(errs...)
 	}
 
-	// Every file is written in one transaction: a failure half-way leaves
-	// the database as it was. Jobs are enqueued once the posts are committed.
+	// Every file is written in one transaction with the jobs that publish
+	// the scheduled ones: a failure half-way leaves the database as it
+	// was, and no post is stored without its job.
 	var results []Result
-	var due []scheduled
 	err = o.Store.InTx(ctx, func(tx *store.Store) error {
 		txo := o
 		txo.Store = tx
 		written := map[string]int64{} // slug → ID of pages written in this run
 		results = make([]Result, 0, len(ordered))
-		due = due[:0]
 		for _, d := range ordered {
 			r, s, err := write(ctx, txo, d, written)
 			if err != nil {
 				return fmt.Errorf("publish: %s: %w", d.path, err)
 			}
 			results = append(results, r)
-			if s != nil {
-				due = append(due, *s)
+			if s != nil && o.Jobs != nil {
+				if err := o.Jobs.SchedulePublish(ctx, tx, s.id, s.at); err != nil {
+					return fmt.Errorf("publish: schedule %s: %w", s.path, err)
+				}
 			}
 		}
 		return nil
@@ -132,17 +134,10 @@ func Files(ctx context.Context, o Options, paths []string) ([]Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.Jobs != nil {
-		for _, s := range due {
-			if err := o.Jobs.SchedulePublish(ctx, s.id, s.at); err != nil {
-				return results, fmt.Errorf("publish: schedule %s: %w", s.path, err)
-			}
-		}
-	}
 	return results, nil
 }
 
-// scheduled is a post to publish later, enqueued after the write commits.
+// scheduled is a post to publish later, whose job is written with it.
 type scheduled struct {
 	path string
 	id   int64

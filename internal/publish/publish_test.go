@@ -27,10 +27,20 @@ type enqueued struct {
 	at time.Time
 }
 
-// fakeScheduler records what would be enqueued.
-type fakeScheduler struct{ calls []enqueued }
+// fakeScheduler records what would be enqueued, and fails with err when
+// set. It refuses to be called outside the posts' transaction.
+type fakeScheduler struct {
+	calls []enqueued
+	err   error
+}
 
-func (f *fakeScheduler) SchedulePublish(ctx context.Context, id int64, at time.Time) error {
+func (f *fakeScheduler) SchedulePublish(ctx context.Context, tx *store.Store, id int64, at time.Time) error {
+	if tx.Tx() == nil {
+		return errors.New("scheduled outside the transaction that stores the post")
+	}
+	if f.err != nil {
+		return f.err
+	}
 	f.calls = append(f.calls, enqueued{id, at})
 	return nil
 }
@@ -430,6 +440,29 @@ func TestPublishFutureDateIsScheduled(t *testing.T) {
 	}
 	if p := e.post("no-jobs"); p.Status != blog.StatusScheduled {
 		t.Errorf("no queue: %s", p.Status)
+	}
+}
+
+// TestPublishJobWrittenWithItsPost: when the publishing job cannot be
+// written, the scheduled post is not stored either, nor any other file of
+// the run.
+func TestPublishJobWrittenWithItsPost(t *testing.T) {
+	e := newEnv(t)
+	now := e.write("now.md", "---\ntitle: Right Now\ndate: 2020-01-01\n---\n")
+	later := e.write("later.md", "---\ntitle: Later On\ndate: 2030-06-01\n---\n")
+	e.jobs.err = errors.New("the queue's table is locked")
+	if _, err := Files(context.Background(), e.options(), []string{now, later}); err == nil || !strings.Contains(err.Error(), "locked") {
+		t.Fatalf("error = %v", err)
+	}
+	for _, slug := range []string{"right-now", "later-on"} {
+		if _, err := e.st.PostBySlug(context.Background(), slug); !errors.Is(err, blog.ErrNotFound) {
+			t.Errorf("%s stored without its job: %v", slug, err)
+		}
+	}
+	e.jobs.err = nil
+	e.mustPublish(now, later)
+	if len(e.jobs.calls) != 1 || e.jobs.calls[0].id != e.post("later-on").ID {
+		t.Errorf("scheduler calls: %+v", e.jobs.calls)
 	}
 }
 

@@ -226,25 +226,64 @@ func (s *Store) CommentStatusCounts(ctx context.Context) (map[blog.CommentStatus
 
 // SetCommentStatus moves comments to status, in one transaction, and
 // returns how many existed. A comment moved to the trash remembers the
-// status it had, for RestoreComments.
+// status it had, for RestoreComments. A comment whose status changes
+// records when (CommentStatusChangedAt).
 func (s *Store) SetCommentStatus(ctx context.Context, status blog.CommentStatus, ids ...int64) (int, error) {
 	if !blog.ValidCommentStatus(status) {
 		return 0, fmt.Errorf("store: set comment status: unknown status %q", status)
 	}
-	q := "UPDATE comments SET status = ?, updated_at = ?, trashed_status = '' WHERE id = ?"
-	if status == blog.CommentTrash {
-		q = `UPDATE comments SET trashed_status = CASE WHEN status = 'trash' THEN trashed_status ELSE status END,
-			status = ?, updated_at = ? WHERE id = ?`
+	now := time.Now().Unix()
+	return s.updateComments(ctx, setStatusQuery(status, ""), func(id int64) []any { return []any{status, now, status, now, id} }, ids)
+}
+
+// SetCommentStatusFrom moves comment id to status only if its status is
+// from now, in one statement, so a decision taken on what a comment was
+// cannot undo a later one. It reports whether it changed the comment.
+func (s *Store) SetCommentStatusFrom(ctx context.Context, id int64, from, status blog.CommentStatus) (bool, error) {
+	if !blog.ValidCommentStatus(status) || !blog.ValidCommentStatus(from) {
+		return false, fmt.Errorf("store: set comment status: unknown status %q or %q", from, status)
 	}
-	return s.updateComments(ctx, q, func(id int64) []any { return []any{status, time.Now().Unix(), id} }, ids)
+	now := time.Now().Unix()
+	n, err := s.updateComments(ctx, setStatusQuery(status, " AND status = ?"),
+		func(id int64) []any { return []any{status, now, status, now, id, from} }, []int64{id})
+	return n == 1, err
+}
+
+// setStatusQuery is the update that moves one comment to status, with
+// extra conditions appended to its WHERE. Its arguments are the status,
+// the time, the status again, the time again and the comment's ID.
+func setStatusQuery(status blog.CommentStatus, extra string) string {
+	trashed := "trashed_status = ''"
+	if status == blog.CommentTrash {
+		trashed = "trashed_status = CASE WHEN status = 'trash' THEN trashed_status ELSE status END"
+	}
+	return `UPDATE comments SET status_changed_at = CASE WHEN status = ? THEN status_changed_at ELSE ? END,
+		` + trashed + `, status = ?, updated_at = ? WHERE id = ?` + extra
+}
+
+// CommentStatusChangedAt returns when comment id last changed status. For
+// a change made before Quire recorded them it returns the comment's last
+// change of any kind, the best guess left; zero when it never changed.
+func (s *Store) CommentStatusChangedAt(ctx context.Context, id int64) (time.Time, error) {
+	var changed, updated, created int64
+	err := s.conn.QueryRowContext(ctx, s.q("SELECT status_changed_at, updated_at, created_at FROM comments WHERE id = ?"), id).
+		Scan(&changed, &updated, &created)
+	if err != nil {
+		return time.Time{}, notFound(err, "comment status change")
+	}
+	if changed == 0 && updated != created {
+		changed = updated
+	}
+	return fromUnix(changed), nil
 }
 
 // RestoreComments takes comments out of the trash, back to the status they
 // had (pending when it is unknown), and returns how many it restored.
 func (s *Store) RestoreComments(ctx context.Context, ids ...int64) (int, error) {
 	q := `UPDATE comments SET status = CASE WHEN trashed_status = '' THEN 'pending' ELSE trashed_status END,
-		trashed_status = '', updated_at = ? WHERE id = ? AND status = 'trash'`
-	return s.updateComments(ctx, q, func(id int64) []any { return []any{time.Now().Unix(), id} }, ids)
+		trashed_status = '', updated_at = ?, status_changed_at = ? WHERE id = ? AND status = 'trash'`
+	now := time.Now().Unix()
+	return s.updateComments(ctx, q, func(id int64) []any { return []any{now, now, id} }, ids)
 }
 
 // updateComments runs q for each id in one transaction and counts the

@@ -193,6 +193,11 @@ func (s *Store) InTx(ctx context.Context, fn func(*Store) error) error {
 	})
 }
 
+// Tx returns the transaction of a Store made by InTx, and nil for any
+// other: the job queue writes its rows in it, so a job and the rows it
+// follows from are committed together or not at all.
+func (s *Store) Tx() *sql.Tx { return s.txn }
+
 // queryer is what reads need from *sql.DB and *sql.Tx alike.
 type queryer interface {
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)

@@ -101,6 +101,17 @@ func (s *Store) CommentSubscriptionByToken(ctx context.Context, token string) (*
 	return s.subscriptionByToken(ctx, s.conn, token)
 }
 
+// CommentSubscriptionByID returns the subscription with id, or
+// blog.ErrNotFound.
+func (s *Store) CommentSubscriptionByID(ctx context.Context, id int64) (*CommentSubscription, error) {
+	sub, err := scanSubscription(s.conn.QueryRowContext(ctx, s.q("SELECT "+subscriptionCols+
+		" FROM comment_subscriptions cs JOIN posts p ON p.id = cs.post_id WHERE cs.id = ?"), id))
+	if err != nil {
+		return nil, notFound(err, "comment subscription")
+	}
+	return &sub, nil
+}
+
 func (s *Store) subscriptionByToken(ctx context.Context, q queryer, token string) (*CommentSubscription, error) {
 	if token == "" {
 		return nil, fmt.Errorf("store: comment subscription: %w", blog.ErrNotFound)
