@@ -3,10 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
 
 	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
 )
 
 // dialect holds every difference between the engines Quire runs on. Queries
@@ -29,6 +31,13 @@ type dialect interface {
 	// commit); afterCopy fixes what a bulk copy leaves behind (sequences).
 	beforeCopy(ctx context.Context, t *sql.Tx) error
 	afterCopy(ctx context.Context, t *sql.Tx, tables []copyTable) error
+	// lockKey makes t the only transaction working on key (within class)
+	// until it ends, on every instance.
+	lockKey(ctx context.Context, t *sql.Tx, class int, key string) error
+	// isBusy reports whether err means the database was busy (locked by
+	// another writer, a serialization failure) and the same work may simply
+	// be tried again.
+	isBusy(err error) bool
 }
 
 type sqliteDialect struct{}
@@ -68,6 +77,22 @@ func (sqliteDialect) beforeCopy(ctx context.Context, t *sql.Tx) error {
 
 // afterCopy has nothing to do: SQLite numbers new rows from max(rowid).
 func (sqliteDialect) afterCopy(context.Context, *sql.Tx, []copyTable) error { return nil }
+
+// lockKey has nothing to do: Quire's SQLite write transactions begin
+// IMMEDIATE (see SQLiteDSN), so each holds the whole database's write lock
+// from its first statement.
+func (sqliteDialect) lockKey(context.Context, *sql.Tx, int, string) error { return nil }
+
+// isBusy is true for SQLITE_BUSY and SQLITE_LOCKED (and their extended
+// codes), which the busy timeout did not absorb.
+func (sqliteDialect) isBusy(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	code := se.Code() & 0xff
+	return code == 5 || code == 6 // SQLITE_BUSY, SQLITE_LOCKED
+}
 
 // rebindDollar turns ? placeholders into $1, $2… for PostgreSQL. Queries in
 // this package never hold a literal question mark.

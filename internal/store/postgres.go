@@ -72,6 +72,21 @@ func (postgresDialect) afterCopy(ctx context.Context, t *sql.Tx, tables []copyTa
 	return nil
 }
 
+// lockKey takes a transaction-scoped advisory lock on (class,
+// hashtext(key)), released when t commits or rolls back. Two keys that hash
+// alike only wait for each other.
+func (postgresDialect) lockKey(ctx context.Context, t *sql.Tx, class int, key string) error {
+	_, err := t.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1, hashtext($2))", class, key)
+	return err
+}
+
+// isBusy is true for serialization failures, deadlocks and lock timeouts:
+// the transaction was rolled back and may be run again.
+func (postgresDialect) isBusy(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01" || pe.Code == "55P03")
+}
+
 // WebSearchQuery rewrites reader input for websearch_to_tsquery so it means
 // what FTS5Query means on SQLite: every word must match, quoted phrases
 // match in order, and nothing typed is an operator.
