@@ -109,7 +109,9 @@ func (e *env) start(notify admin.CommentNotifier) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	res, err := clientip.NewResolver("")
+	// The test client connects from loopback, trusted as a proxy, so a
+	// client can speak for any address with X-Forwarded-For (client.from).
+	res, err := clientip.NewResolver("127.0.0.1")
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -130,8 +132,16 @@ func (e *env) start(notify admin.CommentNotifier) {
 // client is a browser: it keeps cookies and does not follow redirects, so
 // tests can see where they point.
 type client struct {
-	e  *env
-	hc *http.Client
+	e    *env
+	hc   *http.Client
+	addr string // the client's address, when not loopback
+	ua   string // its User-Agent, when set
+}
+
+// from makes c's requests come from addr (as a trusted proxy says).
+func (c *client) from(addr string) *client {
+	c.addr = addr
+	return c
 }
 
 func (e *env) client() *client {
@@ -170,6 +180,12 @@ func (c *client) do(method, path string, form url.Values) response {
 
 func (c *client) send(req *http.Request) response {
 	c.e.t.Helper()
+	if c.addr != "" {
+		req.Header.Set("X-Forwarded-For", c.addr)
+	}
+	if c.ua != "" {
+		req.Header.Set("User-Agent", c.ua)
+	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		c.e.t.Fatal(err)
