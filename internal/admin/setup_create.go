@@ -60,6 +60,16 @@ func (h *Handler) setupCreate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	// The browser the site was set up in is known to the owner's account.
+	set, _, err := h.Site.Current(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.rememberDevice(w, r, set, u, ""); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.setFlash(r, "Welcome, "+u.Name+". Your account is ready.")
 	http.Redirect(w, r, "/admin/", http.StatusSeeOther)
 }
