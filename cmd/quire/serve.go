@@ -11,10 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alexedwards/scs/v2"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/quirehq/quire/internal/admin"
+	"github.com/quirehq/quire/internal/auth"
 	"github.com/quirehq/quire/internal/clientip"
 	"github.com/quirehq/quire/internal/comments"
 	"github.com/quirehq/quire/internal/config"
@@ -24,6 +24,7 @@ import (
 	"github.com/quirehq/quire/internal/notify"
 	"github.com/quirehq/quire/internal/safehttp"
 	"github.com/quirehq/quire/internal/server"
+	"github.com/quirehq/quire/internal/session"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/theme"
 	"github.com/quirehq/quire/internal/web"
@@ -153,15 +154,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 
-	sessions := scs.New()
-	sessions.Store = st.Sessions()
-	sessions.Lifetime = 14 * 24 * time.Hour
-	sessions.IdleTimeout = 7 * 24 * time.Hour
-	sessions.Cookie.Name = "quire_session"
-	sessions.Cookie.HttpOnly = true
-	sessions.Cookie.SameSite = http.SameSiteLaxMode
-	sessions.Cookie.Path = "/"
-	sessions.Cookie.Secure = strings.HasPrefix(c.baseURL, "https://")
+	// The session cookie's flags follow the site's cookie policy on each
+	// request (Secure when the base URL in effect is https).
+	sessions := session.New(st)
+	passwords := auth.NewHasher(0, 0) // Argon2id work: about one per core at once
 
 	now := time.Now
 	var metrics *server.Metrics
@@ -176,7 +172,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			Comments: discussion, Notify: notifier, Sessions: sessions,
 			Mastodon: web.NewMastodonServers(safehttp.New(safehttp.Options{Timeout: 3 * time.Second, MaxBody: 256 << 10}))},
 		Admin: admin.Deps{Store: st, Site: s, Sessions: sessions, Mailer: queue, Jobs: queue, Logger: logger, Now: now,
-			MailTest: direct, Notify: notifier},
+			MailTest: direct, Notify: notifier, Passwords: passwords},
 		Mounts:   []interface{ Routes(*http.ServeMux) }{notifier},
 		Sessions: sessions,
 		ClientIP: resolver,

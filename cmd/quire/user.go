@@ -63,7 +63,9 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer st.Close()
-	if u.PasswordHash, err = auth.HashPassword(password); err != nil {
+	// The same bounded hasher as the server's, so the hashing costs what a
+	// login does and no more.
+	if u.PasswordHash, err = auth.NewHasher(0, 0).Hash(ctx, password); err != nil {
 		return err
 	}
 	if err := st.CreateUser(ctx, u); err != nil {

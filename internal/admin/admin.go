@@ -11,6 +11,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/quirehq/quire/internal/auth"
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/jobs"
 	"github.com/quirehq/quire/internal/mail"
@@ -47,6 +48,9 @@ type Deps struct {
 	MailTest mail.Sender
 	// Notify hears of comments approved in the admin; nil tells no one.
 	Notify CommentNotifier
+	// Passwords runs every Argon2id hash and check, a few at once; nil
+	// makes one with about one slot per core. Share one per process.
+	Passwords *auth.Hasher
 }
 
 // Handler serves the admin.
@@ -62,6 +66,9 @@ func New(d Deps) *Handler {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.Passwords == nil {
+		d.Passwords = auth.NewHasher(0, 0)
 	}
 	return &Handler{Deps: d, pages: mustParsePages()}
 }

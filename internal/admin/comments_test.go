@@ -4,16 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/alexedwards/scs/v2"
-
-	"github.com/quirehq/quire/internal/admin"
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
@@ -46,15 +42,7 @@ func newCommentEnv(t *testing.T) (*env, *fakeNotifier) {
 	t.Helper()
 	e := newEnv(t)
 	n := &fakeNotifier{}
-	sm := scs.New()
-	sm.Store = e.st.Sessions()
-	sm.Cookie.SameSite = http.SameSiteLaxMode
-	mux := http.NewServeMux()
-	admin.New(admin.Deps{Store: e.st, Site: e.site, Sessions: sm, Mailer: e.mailer, Jobs: e.jobs,
-		MailTest: e.mailTest, Notify: n}).Routes(mux)
-	e.srv.Close()
-	e.srv = httptest.NewServer(http.NewCrossOriginProtection().Handler(sm.LoadAndSave(mux)))
-	t.Cleanup(e.srv.Close)
+	e.start(n)
 	return e, n
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -18,11 +19,16 @@ import (
 	"github.com/quirehq/quire/internal/admin"
 	"github.com/quirehq/quire/internal/auth"
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/clientip"
 	"github.com/quirehq/quire/internal/jobs"
 	"github.com/quirehq/quire/internal/mail"
+	"github.com/quirehq/quire/internal/server"
+	"github.com/quirehq/quire/internal/session"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 	"github.com/quirehq/quire/internal/store/storetest"
+	"github.com/quirehq/quire/internal/theme"
+	"github.com/quirehq/quire/internal/web"
 )
 
 // fakeMailer keeps the messages it is asked to send, or fails with err.
@@ -107,15 +113,19 @@ func (f *fakeJobs) Mail(ctx context.Context, tx *store.Store, js ...jobs.MailJob
 	return nil
 }
 
-// env is a running admin on a real migrated database.
+// env is a running site on a real migrated database, served by the
+// handler quire serve builds (server.Handler), so the admin is tested
+// behind its real middleware.
 type env struct {
-	t        *testing.T
-	st       *store.Store
-	site     *site.Site
-	srv      *httptest.Server
-	mailer   *fakeMailer
-	mailTest *fakeMailer
-	jobs     *fakeJobs
+	t         *testing.T
+	st        *store.Store
+	site      *site.Site
+	srv       *httptest.Server
+	mailer    *fakeMailer
+	mailTest  *fakeMailer
+	jobs      *fakeJobs
+	passwords *auth.Hasher
+	sessions  *scs.SessionManager
 }
 
 func newEnv(t *testing.T) *env {
@@ -125,22 +135,55 @@ func newEnv(t *testing.T) *env {
 func newEnvWith(t *testing.T, o site.Overrides) *env {
 	t.Helper()
 	st := storetest.New(t)
-	e := &env{t: t, st: st, site: site.New(st, o), mailer: &fakeMailer{}, mailTest: &fakeMailer{}, jobs: &fakeJobs{}}
-	sm := scs.New()
-	sm.Store = st.Sessions()
-	sm.Cookie.SameSite = http.SameSiteLaxMode
-	mux := http.NewServeMux()
-	admin.New(admin.Deps{Store: st, Site: e.site, Sessions: sm, Mailer: e.mailer, Jobs: e.jobs, MailTest: e.mailTest}).Routes(mux)
-	e.srv = httptest.NewServer(http.NewCrossOriginProtection().Handler(sm.LoadAndSave(mux)))
-	t.Cleanup(e.srv.Close)
+	e := &env{t: t, st: st, site: site.New(st, o), mailer: &fakeMailer{}, mailTest: &fakeMailer{}, jobs: &fakeJobs{},
+		passwords: auth.NewHasher(0, time.Minute)}
+	e.start(nil)
 	return e
+}
+
+// start serves the site (again) with notify told of approvals.
+func (e *env) start(notify admin.CommentNotifier) {
+	e.t.Helper()
+	if e.srv != nil {
+		e.srv.Close()
+	}
+	th, err := theme.Load("")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	// The test client connects from loopback, trusted as a proxy, so a
+	// client can speak for any address with X-Forwarded-For (client.from).
+	res, err := clientip.NewResolver("127.0.0.1")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.sessions = session.New(e.st)
+	logger := slog.New(slog.DiscardHandler)
+	e.srv = httptest.NewServer(server.Handler(server.Options{
+		Store: e.st,
+		Web:   web.Deps{Store: e.st, Site: e.site, Theme: th, Logger: logger, Sessions: e.sessions},
+		Admin: admin.Deps{Store: e.st, Site: e.site, Sessions: e.sessions, Mailer: e.mailer, Jobs: e.jobs,
+			MailTest: e.mailTest, Notify: notify, Logger: logger, Passwords: e.passwords},
+		Sessions: e.sessions,
+		ClientIP: res,
+		Logger:   logger,
+	}))
+	e.t.Cleanup(e.srv.Close)
 }
 
 // client is a browser: it keeps cookies and does not follow redirects, so
 // tests can see where they point.
 type client struct {
-	e  *env
-	hc *http.Client
+	e    *env
+	hc   *http.Client
+	addr string // the client's address, when not loopback
+	ua   string // its User-Agent, when set
+}
+
+// from makes c's requests come from addr (as a trusted proxy says).
+func (c *client) from(addr string) *client {
+	c.addr = addr
+	return c
 }
 
 func (e *env) client() *client {
@@ -179,6 +222,12 @@ func (c *client) do(method, path string, form url.Values) response {
 
 func (c *client) send(req *http.Request) response {
 	c.e.t.Helper()
+	if c.addr != "" {
+		req.Header.Set("X-Forwarded-For", c.addr)
+	}
+	if c.ua != "" {
+		req.Header.Set("User-Agent", c.ua)
+	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		c.e.t.Fatal(err)

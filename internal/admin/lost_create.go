@@ -20,9 +20,14 @@ func (h *Handler) lostCreate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	email := blog.NormalizeEmail(r.PostFormValue("email"))
 	form := lostForm{Email: email}
-	wait, err := h.allow(ctx, resetPerIP, clientip.From(r))
+	wait, err := h.allow(ctx, resetPerIP, clientip.BucketFrom(r))
+	perAccount := false
 	if err == nil && wait == 0 && email != "" {
-		wait, err = h.allow(ctx, resetPerAccount, email)
+		var acct string
+		if acct, err = h.accountKey(ctx, email); err == nil {
+			wait, err = h.allow(ctx, resetPerAccount, acct)
+			perAccount = wait > 0
+		}
 	}
 	if err != nil {
 		h.fail(w, r, err)
@@ -31,6 +36,11 @@ func (h *Handler) lostCreate(w http.ResponseWriter, r *http.Request) {
 	if wait > 0 {
 		setRetryAfter(w, wait)
 		form.Error = tooManyMessage(wait)
+		if perAccount {
+			// Whoever asked, the links already sent still work: the
+			// account's owner is not locked out by someone asking often.
+			form.Error = "If an account uses this address, links were emailed to it in the last hour, and each works for an hour: look in your inbox (and spam folder). " + form.Error
+		}
 		h.render(w, r, http.StatusTooManyRequests, "lost", &view{Title: "Lost your password?", D: form})
 		return
 	}
@@ -69,7 +79,7 @@ func (h *Handler) sendReset(r *http.Request, u *blog.User) error {
 	link := set.Abs("/admin/reset/" + tok)
 	text := "Hello " + u.Name + ",\n\n" +
 		"Someone asked to reset the password of your account on " + set.Title + ".\n" +
-		"To choose a new password, open this link within one hour:\n\n" + link + "\n\n" +
+		"To choose a new password, or to log in once without changing it, open this link within one hour:\n\n" + link + "\n\n" +
 		"The link works once. If you did not ask for it, ignore this email: your password stays as it is.\n"
 	return h.Mailer.Send(r.Context(), mail.Message{To: u.Email, Subject: "[" + set.Title + "] Reset your password", Text: text})
 }

@@ -2,16 +2,19 @@ package admin
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/quirehq/quire/internal/auth"
 	"github.com/quirehq/quire/internal/blog"
 )
 
 // profileSave changes the user's own name, email and, when asked, password.
-// Changing the email or password needs the current password.
+// Changing the email or password needs the current password, whose tries
+// are limited per user. A new password ends every other session of the
+// user and voids their outstanding reset links.
 func (h *Handler) profileSave(w http.ResponseWriter, r *http.Request, u *blog.User) {
+	ctx := r.Context()
 	f := profileForm{Name: strings.TrimSpace(r.PostFormValue("name")), Email: blog.NormalizeEmail(r.PostFormValue("email"))}
 	current, pw, pw2 := r.PostFormValue("current_password"), r.PostFormValue("new_password"), r.PostFormValue("new_password2")
 	fe := blog.FieldErrors{}
@@ -31,21 +34,56 @@ func (h *Handler) profileSave(w http.ResponseWriter, r *http.Request, u *blog.Us
 			fe.Add("new_password2", "The two passwords differ. Type the same password twice.")
 		}
 	}
-	if (pw != "" || f.Email != u.Email) && !auth.CheckPassword(u.PasswordHash, current) {
-		fe.Add("current_password", "Enter your current password to change your email address or password.")
-	}
-	show := func(fe blog.FieldErrors) {
-		h.render(w, r, http.StatusUnprocessableEntity, "profile", &view{Title: "Your profile", Section: "profile", Errors: fe, D: f})
+	busy := func() { h.showProfile(w, r, u, http.StatusServiceUnavailable, f, fe) }
+	if pw != "" || f.Email != u.Email {
+		wait, err := h.allow(ctx, passwordPerUser, strconv.FormatInt(u.ID, 10))
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		switch {
+		case wait > 0:
+			setRetryAfter(w, wait)
+			fe.Add("current_password", "You have tried your current password too often. "+tooManyMessage(wait))
+		case current == "":
+			fe.Add("current_password", "Enter your current password to change your email address or password.")
+		default:
+			ok, err := h.Passwords.Check(ctx, u.PasswordHash, current)
+			if hashBusy(w, err) {
+				busy()
+				return
+			}
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			if !ok {
+				fe.Add("current_password", "Enter your current password to change your email address or password.")
+			}
+		}
 	}
 	if len(fe) > 0 {
-		show(fe)
+		h.showProfile(w, r, u, http.StatusUnprocessableEntity, f, fe)
 		return
+	}
+	var hash string
+	if pw != "" {
+		var err error
+		hash, err = h.Passwords.Hash(ctx, pw)
+		if hashBusy(w, err) {
+			busy()
+			return
+		}
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
 	}
 	upd := *u
 	upd.Name, upd.Email = f.Name, f.Email
-	if err := h.Store.UpdateUser(r.Context(), &upd); err != nil {
+	if err := h.Store.UpdateUser(ctx, &upd); err != nil {
 		if vfe, ok := blog.AsValidation(err); ok {
-			show(vfe)
+			h.showProfile(w, r, u, http.StatusUnprocessableEntity, f, vfe)
 			return
 		}
 		h.fail(w, r, err)
@@ -53,21 +91,29 @@ func (h *Handler) profileSave(w http.ResponseWriter, r *http.Request, u *blog.Us
 	}
 	msg := "Profile saved."
 	if pw != "" {
-		hash, err := auth.HashPassword(pw)
+		device, err := h.knownDevice(r, u)
 		if err != nil {
 			h.fail(w, r, err)
 			return
 		}
-		if err := h.Store.SetPasswordHash(r.Context(), u.ID, hash); err != nil {
+		epoch, err := h.Store.ChangePassword(ctx, u.ID, hash, h.Sessions.Token(ctx))
+		if err != nil {
 			h.fail(w, r, err)
 			return
 		}
-		// A fresh session token: any copy of the old one is now useless.
-		if err := h.Sessions.RenewToken(r.Context()); err != nil {
+		// A fresh session token, so any copy of the old one is useless,
+		// under the new epoch; this browser stays known.
+		if err := h.Sessions.RenewToken(ctx); err != nil {
 			h.fail(w, r, err)
 			return
 		}
-		msg = "Profile and password saved."
+		h.Sessions.Put(ctx, sessionEpochKey, epoch)
+		upd.SessionEpoch = epoch
+		if err := h.keepDevice(w, r, &upd, device); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		msg = "Profile and password saved. Every other session of your account was ended."
 	}
 	h.setFlash(r, msg)
 	http.Redirect(w, r, "/admin/profile", http.StatusSeeOther)

@@ -4,12 +4,13 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/quirehq/quire/internal/auth"
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/store"
 )
 
 // resetCreate sets a new password with a reset token, using the token up.
+// Every session of the account ends and every other reset link stops
+// working; the person who reset it is logged in afresh.
 func (h *Handler) resetCreate(w http.ResponseWriter, r *http.Request) {
 	tok := r.PathValue("token")
 	if !h.resetOpen(w, r, tok) {
@@ -23,23 +24,30 @@ func (h *Handler) resetCreate(w http.ResponseWriter, r *http.Request) {
 	if pw != r.PostFormValue("password2") {
 		fe.Add("password2", "The two passwords differ. Type the same password twice.")
 	}
+	show := func(status int, v *view) {
+		v.Title, v.D = "Choose a new password", resetForm{Token: tok}
+		h.render(w, r, status, "reset", v)
+	}
 	if len(fe) > 0 {
-		h.render(w, r, http.StatusUnprocessableEntity, "reset", &view{Title: "Choose a new password", Errors: fe, D: resetForm{Token: tok}})
+		show(http.StatusUnprocessableEntity, &view{Errors: fe})
 		return
 	}
-	hash, err := auth.HashPassword(pw)
+	hash, err := h.Passwords.Hash(r.Context(), pw)
+	if hashBusy(w, err) {
+		show(http.StatusServiceUnavailable, &view{Flash: busyMessage, FlashErr: true})
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	var email string
+	var u *blog.User
 	err = h.Store.UseToken(r.Context(), store.TokenPasswordReset, tok, func(tx *store.Store, uid int64) error {
-		u, err := tx.User(r.Context(), uid)
-		if err != nil {
+		if _, err := tx.ChangePassword(r.Context(), uid, hash, ""); err != nil {
 			return err
 		}
-		email = u.Email
-		return tx.SetPasswordHash(r.Context(), uid, hash)
+		u, err = tx.User(r.Context(), uid)
+		return err
 	})
 	if errors.Is(err, blog.ErrNotFound) {
 		h.resetGone(w, r)
@@ -49,10 +57,5 @@ func (h *Handler) resetCreate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	// The account's owner proved who they are: let them log in at once.
-	if err := h.Store.ResetRate(r.Context(), loginPerAccount.prefix+email); err != nil {
-		h.logError(r, err)
-	}
-	h.setFlash(r, "Your password was changed. Log in with the new one.")
-	http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
+	h.linkLogIn(w, r, u, "Your password was changed, and every other session of your account was ended.")
 }

@@ -33,6 +33,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	handle("POST /admin/lost-password", h.lostCreate)
 	handle("GET /admin/reset/{token}", h.resetShow)
 	handle("POST /admin/reset/{token}", h.resetCreate)
+	handle("POST /admin/reset/{token}/login", h.resetLogin)
 
 	handle("GET /admin/{$}", h.needs(author, h.dashboard))
 
@@ -76,6 +77,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	handle("POST /admin/users/{id}/role", h.needs(owner, h.userRole))
 	handle("GET /admin/profile", h.needs(author, h.profileShow))
 	handle("POST /admin/profile", h.needs(author, h.profileSave))
+	handle("POST /admin/profile/sessions", h.needs(author, h.sessionsEnd))
 
 	handle("GET /admin/settings", h.needs(owner, h.settingsShow))
 	handle("POST /admin/settings", h.needs(owner, h.settingsSave))

@@ -8,10 +8,16 @@ import (
 	"strings"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/store"
 )
 
-// sessionUserKey is the session key holding the logged-in user's ID.
-const sessionUserKey = "uid"
+// Session keys: the logged-in user's ID, and their session epoch when they
+// logged in (a session of an older epoch was ended by a password change or
+// "Log out everywhere else").
+const (
+	sessionUserKey  = store.SessionUserKey
+	sessionEpochKey = store.SessionEpochKey
+)
 
 // roleRank orders roles so a handler can ask for "at least editor".
 func roleRank(r blog.Role) int {
@@ -64,11 +70,15 @@ func (h *Handler) sessionUser(ctx context.Context) (*blog.User, error) {
 	u, err := h.Store.User(ctx, id)
 	if errors.Is(err, blog.ErrNotFound) {
 		// The account was removed: forget the session.
-		h.Sessions.Remove(ctx, sessionUserKey)
-		return nil, nil
+		return nil, h.Sessions.Destroy(ctx)
 	}
 	if err != nil {
 		return nil, err
+	}
+	if h.Sessions.GetInt64(ctx, sessionEpochKey) != u.SessionEpoch {
+		// Ended by a password change or "Log out everywhere else" (a
+		// request in flight may have saved it again since).
+		return nil, h.Sessions.Destroy(ctx)
 	}
 	return u, nil
 }
@@ -80,6 +90,7 @@ func (h *Handler) logIn(ctx context.Context, u *blog.User) error {
 		return err
 	}
 	h.Sessions.Put(ctx, sessionUserKey, u.ID)
+	h.Sessions.Put(ctx, sessionEpochKey, u.SessionEpoch)
 	return nil
 }
 

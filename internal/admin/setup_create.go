@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/quirehq/quire/internal/auth"
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/store"
 )
@@ -31,7 +30,11 @@ func (h *Handler) setupCreate(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusUnprocessableEntity, "setup", &view{Title: "Welcome to Quire", Errors: fe, D: form})
 		return
 	}
-	hash, err := auth.HashPassword(pw)
+	hash, err := h.Passwords.Hash(r.Context(), pw)
+	if hashBusy(w, err) {
+		h.render(w, r, http.StatusServiceUnavailable, "setup", &view{Title: "Welcome to Quire", Flash: busyMessage, FlashErr: true, D: form})
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -54,6 +57,16 @@ func (h *Handler) setupCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.logIn(r.Context(), u); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	// The browser the site was set up in is known to the owner's account.
+	set, _, err := h.Site.Current(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.rememberDevice(w, r, set, u, ""); err != nil {
 		h.fail(w, r, err)
 		return
 	}

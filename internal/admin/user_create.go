@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/quirehq/quire/internal/auth"
 	"github.com/quirehq/quire/internal/blog"
 )
 
@@ -22,7 +21,11 @@ func (h *Handler) userCreate(w http.ResponseWriter, r *http.Request, u *blog.Use
 		h.showUsers(w, r, http.StatusUnprocessableEntity, f, fe)
 		return
 	}
-	hash, err := auth.HashPassword(pw)
+	hash, err := h.Passwords.Hash(r.Context(), pw)
+	if hashBusy(w, err) {
+		h.showUsers(w, r, http.StatusServiceUnavailable, f, blog.FieldErrors{"password": busyMessage})
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -32,6 +32,10 @@ type User struct {
 	Role         Role
 	PasswordHash string
 	CreatedAt    time.Time
+	// SessionEpoch is the user's credential generation: a password change
+	// or "Log out everywhere else" advances it, and sessions and
+	// known-device cookies made under an older one stop counting.
+	SessionEpoch int64
 }
 
 // CanEditOthers reports whether u may edit posts written by someone else.

@@ -101,3 +101,28 @@ func From(req *http.Request) string {
 	}
 	return host
 }
+
+// Bucket returns the key under which per-address limits count addr: an
+// IPv4 address as it is, an IPv6 address as its /64 network. One home or
+// server is usually given a whole /64, so counting single IPv6 addresses
+// would let one client rotate through 2^64 of them and never be limited.
+// Anything that is not an address comes back unchanged.
+func Bucket(addr string) string {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return addr
+	}
+	a = a.WithZone("").Unmap()
+	if a.Is4() {
+		return a.String()
+	}
+	p, err := a.Prefix(64)
+	if err != nil {
+		return a.String()
+	}
+	return p.String()
+}
+
+// BucketFrom returns the per-address limit key of req's client (see
+// Bucket and From).
+func BucketFrom(req *http.Request) string { return Bucket(From(req)) }

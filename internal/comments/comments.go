@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/clientip"
 	"github.com/quirehq/quire/internal/markup"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
@@ -197,7 +198,7 @@ func (s *Service) Submit(ctx context.Context, r Request) (*blog.Comment, error) 
 		if !last.IsZero() && now.Sub(last) < FloodInterval {
 			return nil, refuse(RefusedFlood)
 		}
-		ok, err := s.Store.Allow(ctx, "comment-ip:"+c.AuthorIP, RateMax, RateWindow)
+		ok, err := s.Store.Allow(ctx, "comment-ip:"+clientip.Bucket(c.AuthorIP), RateMax, RateWindow)
 		if err != nil {
 			return nil, fmt.Errorf("comments: submit: %w", err)
 		}

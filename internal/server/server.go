@@ -18,6 +18,7 @@ import (
 
 	"github.com/quirehq/quire/internal/admin"
 	"github.com/quirehq/quire/internal/clientip"
+	"github.com/quirehq/quire/internal/session"
 	"github.com/quirehq/quire/internal/store"
 	"github.com/quirehq/quire/internal/web"
 )
@@ -47,7 +48,7 @@ func Handler(o Options) http.Handler {
 
 	adminMux := http.NewServeMux()
 	admin.New(o.Admin).Routes(adminMux)
-	adminHandler := o.Sessions.LoadAndSave(adminMux)
+	adminHandler := session.Handler(o.Sessions, o.Admin.Site, o.Logger, adminMux)
 	for _, p := range []string{"/admin/", "/admin", "/wp-admin/", "/wp-admin", "/wp-login.php"} {
 		mux.Handle(p, adminHandler)
 	}

@@ -84,3 +84,14 @@ func (s *Store) UseToken(ctx context.Context, purpose, tok string, fn func(tx *S
 		return fn(tx, uid)
 	})
 }
+
+// voidTokens uses up every outstanding password-reset link of user id, in
+// transaction t: after a password or email change, none of them works.
+func (s *Store) voidTokens(ctx context.Context, t *sql.Tx, userID int64) error {
+	_, err := t.ExecContext(ctx, s.q("UPDATE tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL"),
+		time.Now().Unix(), userID, TokenPasswordReset)
+	if err != nil {
+		return fmt.Errorf("store: void tokens: %w", err)
+	}
+	return nil
+}

@@ -10,12 +10,12 @@ import (
 	"github.com/quirehq/quire/internal/blog"
 )
 
-const userCols = "id, email, name, login, role, password_hash, created_at"
+const userCols = "id, email, name, login, role, password_hash, created_at, session_epoch"
 
 func scanUser(sc interface{ Scan(...any) error }) (*blog.User, error) {
 	var u blog.User
 	var created int64
-	if err := sc.Scan(&u.ID, &u.Email, &u.Name, &u.Login, &u.Role, &u.PasswordHash, &created); err != nil {
+	if err := sc.Scan(&u.ID, &u.Email, &u.Name, &u.Login, &u.Role, &u.PasswordHash, &created, &u.SessionEpoch); err != nil {
 		return nil, err
 	}
 	u.CreatedAt = fromUnix(created)
@@ -112,26 +112,53 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// UpdateUser saves u's name, email and role.
+// UpdateUser saves u's name, email and role. When the email changes,
+// outstanding password-reset links (mailed to the old address) stop
+// working.
 func (s *Store) UpdateUser(ctx context.Context, u *blog.User) error {
 	u.Email = blog.NormalizeEmail(u.Email)
-	_, err := s.conn.ExecContext(ctx, s.q("UPDATE users SET name = ?, email = ?, role = ? WHERE id = ?"),
-		u.Name, u.Email, u.Role, u.ID)
-	if s.d.isUniqueViolation(err) {
-		return (blog.FieldErrors{"email": "A user with this email address already exists."}).Err()
-	}
-	if err != nil {
-		return fmt.Errorf("store: update user: %w", err)
-	}
-	return s.BumpContentVersion(ctx)
+	return s.tx(ctx, func(t *sql.Tx) error {
+		var old string
+		if err := t.QueryRowContext(ctx, s.q("SELECT email FROM users WHERE id = ?"), u.ID).Scan(&old); err != nil {
+			return notFound(err, "update user")
+		}
+		_, err := t.ExecContext(ctx, s.q("UPDATE users SET name = ?, email = ?, role = ? WHERE id = ?"),
+			u.Name, u.Email, u.Role, u.ID)
+		if s.d.isUniqueViolation(err) {
+			return (blog.FieldErrors{"email": "A user with this email address already exists."}).Err()
+		}
+		if err != nil {
+			return fmt.Errorf("store: update user: %w", err)
+		}
+		if old != u.Email {
+			if err := s.voidTokens(ctx, t, u.ID); err != nil {
+				return err
+			}
+		}
+		return s.bump(ctx, t)
+	})
 }
 
-// SetPasswordHash replaces a user's password hash.
-func (s *Store) SetPasswordHash(ctx context.Context, id int64, hash string) error {
-	if _, err := s.conn.ExecContext(ctx, s.q("UPDATE users SET password_hash = ? WHERE id = ?"), hash, id); err != nil {
-		return fmt.Errorf("store: set password: %w", err)
-	}
-	return nil
+// ChangePassword replaces user id's password hash and, in the same
+// transaction, ends every session of theirs but keepToken's (none when it
+// is ""), advances their session epoch (so copies of those sessions and
+// their known-device cookies stop counting) and voids every outstanding
+// password-reset link. It returns the new epoch, for the session kept.
+func (s *Store) ChangePassword(ctx context.Context, id int64, hash, keepToken string) (epoch int64, err error) {
+	err = s.tx(ctx, func(t *sql.Tx) error {
+		res, err := t.ExecContext(ctx, s.q("UPDATE users SET password_hash = ? WHERE id = ?"), hash, id)
+		if err != nil {
+			return fmt.Errorf("store: change password: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("store: change password of user %d: %w", id, blog.ErrNotFound)
+		}
+		if epoch, err = s.endSessions(ctx, t, id, keepToken); err != nil {
+			return err
+		}
+		return s.voidTokens(ctx, t, id)
+	})
+	return epoch, err
 }
 
 func (s *Store) usersByID(ctx context.Context, ids []any) (map[int64]*blog.User, error) {

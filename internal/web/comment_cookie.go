@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
+	"github.com/quirehq/quire/internal/store"
 )
 
 // Cookie names of the discussion.
@@ -25,9 +27,10 @@ const (
 	// heldCookie lets a reader see their own comment while it awaits
 	// moderation, after the signed link has expired: "ID.SIGNATURE".
 	heldCookie = "quire_held"
-	// sessionUserKey is the admin session's key of the logged-in user's
-	// ID (the admin package writes it).
-	sessionUserKey = "uid"
+	// sessionUserKey and sessionEpochKey are the admin session's keys of
+	// the logged-in user's ID and session epoch (the admin writes them).
+	sessionUserKey  = store.SessionUserKey
+	sessionEpochKey = store.SessionEpochKey
 )
 
 const (
@@ -59,9 +62,10 @@ func readCommenter(r *http.Request) *commenterCookie {
 	return c
 }
 
-// setCommenter saves the reader's details, or forgets them when c is nil.
-func setCommenter(w http.ResponseWriter, secure bool, c *commenterCookie) {
-	ck := &http.Cookie{Name: commenterCookieName, Path: "/", HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode}
+// setCommenter saves the reader's details, or forgets them when c is nil,
+// with the site's cookie policy.
+func setCommenter(w http.ResponseWriter, r *http.Request, st *site.Settings, c *commenterCookie) {
+	ck := &http.Cookie{Name: commenterCookieName, Path: "/"}
 	if c == nil {
 		ck.MaxAge = -1
 	} else {
@@ -69,7 +73,7 @@ func setCommenter(w http.ResponseWriter, secure bool, c *commenterCookie) {
 		ck.Value = base64.RawURLEncoding.EncodeToString([]byte(v.Encode()))
 		ck.MaxAge = int(commenterCookieAge / time.Second)
 	}
-	http.SetCookie(w, ck)
+	st.SetCookie(w, r, ck)
 }
 
 // readHeld returns the comment ID and signature of the reader's held
@@ -100,14 +104,14 @@ func (h *Handler) heldSignature(ctx context.Context, c *blog.Comment) (string, e
 }
 
 // setHeld gives the author of held comment c the cookie that shows it to
-// them.
-func (h *Handler) setHeld(ctx context.Context, w http.ResponseWriter, secure bool, c *blog.Comment) error {
-	sig, err := h.heldSignature(ctx, c)
+// them, with the site's cookie policy.
+func (h *Handler) setHeld(w http.ResponseWriter, r *http.Request, st *site.Settings, c *blog.Comment) error {
+	sig, err := h.heldSignature(r.Context(), c)
 	if err != nil {
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{Name: heldCookie, Value: strconv.FormatInt(c.ID, 10) + "." + sig, Path: "/",
-		MaxAge: int(heldCookieAge / time.Second), HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
+	st.SetCookie(w, r, &http.Cookie{Name: heldCookie, Value: strconv.FormatInt(c.ID, 10) + "." + sig, Path: "/",
+		MaxAge: int(heldCookieAge / time.Second)})
 	return nil
 }
 
@@ -145,6 +149,9 @@ func (h *Handler) sessionUser(r *http.Request) (*blog.User, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("web: session user: %w", err)
+	}
+	if h.Sessions.GetInt64(ctx, sessionEpochKey) != u.SessionEpoch {
+		return nil, nil // ended by a password change or "Log out everywhere else"
 	}
 	return u, nil
 }

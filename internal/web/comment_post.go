@@ -144,11 +144,10 @@ func (h *Handler) commentPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	secure := strings.HasPrefix(st.BaseURL, "https://") || r.TLS != nil
 	if form.Remember && user == nil {
-		setCommenter(w, secure, &commenterCookie{Name: strings.TrimSpace(cm.AuthorName), Email: cm.AuthorEmail, URL: cm.AuthorURL})
+		setCommenter(w, r, st, &commenterCookie{Name: strings.TrimSpace(cm.AuthorName), Email: cm.AuthorEmail, URL: cm.AuthorURL})
 	} else if readCommenter(r) != nil {
-		setCommenter(w, secure, nil)
+		setCommenter(w, r, st, nil)
 	}
 	h.notifyStored(r, cm, form.Subscribe)
 
@@ -173,7 +172,7 @@ func (h *Handler) commentPost(w http.ResponseWriter, r *http.Request) {
 		roots, _ := threadPages(list, st.Discussion.ThreadDepth, st.Discussion.CommentsPerPage)
 		page := pageOfComment(roots, st.Discussion.CommentsPerPage, cm.ID)
 		target = commentPagePath(st.PostPath(p), page) + "?" + heldQuery(cm.ID, hash)
-		if err := h.setHeld(ctx, w, secure, cm); err != nil {
+		if err := h.setHeld(w, r, st, cm); err != nil {
 			h.fail(w, r, err)
 			return
 		}

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/quirehq/quire/internal/blog"
@@ -59,7 +58,7 @@ func (h *Handler) postPassword(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, st.PostPath(p), http.StatusSeeOther)
 		return
 	}
-	ok, err := h.Store.Allow(r.Context(), "post-password:"+clientip.From(r), passwordAttempts, passwordWindow)
+	ok, err := h.Store.Allow(r.Context(), "post-password:"+clientip.BucketFrom(r), passwordAttempts, passwordWindow)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -79,14 +78,11 @@ func (h *Handler) postPassword(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{
-		Name:     passwordCookieName(p.ID),
-		Value:    token,
-		Path:     "/",
-		MaxAge:   int(passwordCookieAge / time.Second),
-		HttpOnly: true,
-		Secure:   strings.HasPrefix(st.BaseURL, "https://") || r.TLS != nil,
-		SameSite: http.SameSiteLaxMode,
+	st.SetCookie(w, r, &http.Cookie{
+		Name:   passwordCookieName(p.ID),
+		Value:  token,
+		Path:   "/",
+		MaxAge: int(passwordCookieAge / time.Second),
 	})
 	http.Redirect(w, r, st.PostPath(p), http.StatusSeeOther)
 }
