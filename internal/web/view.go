@@ -88,6 +88,9 @@ type imageView struct {
 	Src, Srcset, Sizes, Alt string
 	Width, Height           int
 	Lazy                    bool
+	// Priority marks the page's first image, most often its largest
+	// paint: loaded at once and before other images (fetchpriority=high).
+	Priority bool
 }
 
 type postView struct {
@@ -308,6 +311,43 @@ func listItem(st *site.Settings, p *blog.Post) itemView {
 		}
 	}
 	return iv
+}
+
+// prioritizeFirstImage makes the first image of a list load at once and
+// first, since it is most often the page's largest paint, and leaves every
+// later image lazy: the first item's featured image, or else the first
+// image of its teaser (Markdown images are rendered lazy).
+func prioritizeFirstImage(items []itemView) {
+	for i := range items {
+		if im := items[i].Image; im != nil {
+			im.Lazy, im.Priority = false, true
+			return
+		}
+		if t, found := eagerFirstImage(string(items[i].Teaser)); found {
+			items[i].Teaser = template.HTML(t)
+			return
+		}
+	}
+}
+
+// eagerFirstImage turns the loading="lazy" of the first <img> in the
+// sanitised HTML h into fetchpriority="high", and reports whether h has an
+// image at all. (A quoted attribute can only be inside a tag there: the
+// renderer escapes quotes in text.)
+func eagerFirstImage(h string) (string, bool) {
+	i := strings.Index(h, "<img ")
+	if i < 0 {
+		return h, false
+	}
+	end := strings.IndexByte(h[i:], '>')
+	if end < 0 {
+		return h, true
+	}
+	tag := h[i : i+end]
+	if j := strings.Index(tag, ` loading="lazy"`); j >= 0 {
+		tag = tag[:j] + ` fetchpriority="high"` + tag[j+len(` loading="lazy"`):]
+	}
+	return h[:i] + tag + h[i+end:], true
 }
 
 // teaser returns the HTML lists show for p, and whether it is shorter than
