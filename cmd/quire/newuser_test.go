@@ -38,3 +38,82 @@ func TestDemoClaimedAtSetup(t *testing.T) {
 		t.Errorf("/author/jordan-avery-2/: %d, want no second Jordan Avery", code)
 	}
 }
+
+func TestBanner(t *testing.T) {
+	for _, c := range []struct{ base, addr, want string }{
+		{"http://127.0.0.1:8080", "127.0.0.1:8080", "Quire is serving the site on http://127.0.0.1:8080/"},
+		{"https://blog.example.com", "127.0.0.1:8080", "Quire is listening on http://127.0.0.1:8080/ for the site at https://blog.example.com/"},
+		{"http://localhost:8080", "127.0.0.1:8080", "Quire is listening on http://127.0.0.1:8080/ for the site at http://localhost:8080/"},
+	} {
+		if got := banner(c.base, c.addr); got != c.want {
+			t.Errorf("banner(%q, %q) = %q, want %q", c.base, c.addr, got, c.want)
+		}
+	}
+	// As serve prints it: the address once when it is the site's.
+	_, out, stop := serveUntil(t, map[string]string{"QUIRE_DATA": t.TempDir()})
+	defer stop()
+	line, _, _ := strings.Cut(out.String(), "\n")
+	if strings.Count(line, "http://") != 1 || !strings.HasPrefix(line, "Quire is serving the site on http://127.0.0.1:") {
+		t.Errorf("banner %q", line)
+	}
+}
+
+// TestHelpShowsDefaultsPlainly: numbers and durations are not quoted in
+// --help; text is.
+func TestHelpShowsDefaultsPlainly(t *testing.T) {
+	r := quire(t, nil, "", "serve", "--help")
+	for _, want := range []string{`(default 30s)`, `(default "127.0.0.1:8080")`, `(default "info")`} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("serve --help lacks %s:\n%s", want, r.stdout)
+		}
+	}
+	for _, bad := range []string{`(default "30s")`, `(default "0")`, `(default 0)`} {
+		if strings.Contains(r.stdout, bad) {
+			t.Errorf("serve --help shows %s", bad)
+		}
+	}
+}
+
+// TestErrorsNameTheirCommand: every error reads "quire: COMMAND: …", and
+// flags are named as they are typed, --flag.
+func TestErrorsNameTheirCommand(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"QUIRE_DATA": dir}
+	if r := quire(t, env, "", "migrate"); r.code != 0 {
+		t.Fatalf("migrate: %+v", r)
+	}
+	for _, c := range []struct {
+		args []string
+		cmd  string
+		want string
+	}{
+		{[]string{"serve", "--bogus"}, "serve", "unknown flag --bogus"},
+		{[]string{"serve", "--addr"}, "serve", "--addr needs a value"},
+		{[]string{"serve", "--database-wait", "soon"}, "serve", `--database-wait "soon": use a duration`},
+		{[]string{"serve", "--demo-posts", "many"}, "serve", `--demo-posts "many": use a whole number`},
+		{[]string{"serve", "--addr", "nonsense"}, "serve", "--addr"},
+		{[]string{"migrate", "--bogus"}, "migrate", "unknown flag --bogus"},
+		{[]string{"user", "add", "--name", "A"}, "user add", "--email is required"},
+		{[]string{"user"}, "user", "say what to do"},
+		{[]string{"post", "publish"}, "post publish", "name at least one"},
+		{[]string{"post", "publish", "--author", "nobody@example.com", dir}, "post publish", "no user has"},
+		{[]string{"comments", "approve", "x"}, "comments approve", "is not a comment ID"},
+		{[]string{"comments", "list", "--status", "odd"}, "comments list", "--status"},
+		{[]string{"copy-db", "--from", "a.db"}, "copy-db", "--to"},
+		{[]string{"backup"}, "backup", "say which file"},
+	} {
+		r := quire(t, env, "", c.args...)
+		if r.code != 2 {
+			t.Errorf("%v: exit %d, want 2", c.args, r.code)
+		}
+		if !strings.HasPrefix(r.stderr, "quire: "+c.cmd+":") && !strings.HasPrefix(r.stderr, "quire: "+c.cmd+" ") {
+			t.Errorf("%v: %q does not name the command %q", c.args, r.stderr, c.cmd)
+		}
+		if !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%v: %q lacks %q", c.args, r.stderr, c.want)
+		}
+		if strings.Contains(r.stderr, " -bogus") {
+			t.Errorf("%v: flag written with one dash: %q", c.args, r.stderr)
+		}
+	}
+}

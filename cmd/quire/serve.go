@@ -188,7 +188,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Quire is serving %s on http://%s/\n", set.BaseURL, ln.Addr())
+	fmt.Fprintln(stdout, banner(set.BaseURL, ln.Addr().String()))
 	link, err := admin.SetupLink(ctx, st, set.BaseURL)
 	if err != nil {
 		return err
@@ -215,6 +215,17 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	logger.Info("stopped cleanly")
 	return nil
+}
+
+// banner is the line serve prints when it listens on addr for the site
+// whose public address is base: one address when they are the same, both
+// said apart when a proxy or a setting puts the site elsewhere.
+func banner(base, addr string) string {
+	listen := "http://" + addr + "/"
+	if base+"/" == listen {
+		return "Quire is serving the site on " + listen
+	}
+	return "Quire is listening on " + listen + " for the site at " + base + "/"
 }
 
 func parseLevel(s string) (slog.Level, error) {
