@@ -3,6 +3,8 @@ package main
 import (
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -115,5 +117,47 @@ func TestErrorsNameTheirCommand(t *testing.T) {
 		if strings.Contains(r.stderr, " -bogus") {
 			t.Errorf("%v: flag written with one dash: %q", c.args, r.stderr)
 		}
+	}
+}
+
+// TestDocsLinksStayInTheRepository: every relative link in README.md and
+// docs/ names a file of the repository, so a reader of a clone never
+// follows a link to nowhere.
+func TestDocsLinksStayInTheRepository(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	files = append(files, filepath.Join(root, "README.md"))
+	link := regexp.MustCompile(`\]\(([^)\s]+)\)`)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "../shared/") {
+			t.Errorf("%s refers to ../shared/, which a clone of the repository does not have", filepath.Base(f))
+		}
+		for _, m := range link.FindAllStringSubmatch(string(b), -1) {
+			target := m[1]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") || strings.HasPrefix(target, "#") {
+				continue
+			}
+			target, _, _ = strings.Cut(target, "#")
+			p := filepath.Clean(filepath.Join(filepath.Dir(f), target))
+			rel, err := filepath.Rel(root, p)
+			if err != nil || strings.HasPrefix(rel, "..") {
+				t.Errorf("%s links outside the repository: %s", filepath.Base(f), m[1])
+				continue
+			}
+			if _, err := os.Stat(p); err != nil {
+				t.Errorf("%s links to a missing file: %s", filepath.Base(f), m[1])
+			}
+		}
+	}
+	readme, _ := os.ReadFile(filepath.Join(root, "README.md"))
+	if !strings.Contains(string(readme), "](docs/architecture.md)") {
+		t.Error("README does not link docs/architecture.md")
 	}
 }
