@@ -76,6 +76,11 @@ func cmdBackup(ctx context.Context, args []string, getenv func(string) string, s
 	if err := st.Backup(ctx, tmpName); err != nil {
 		return err
 	}
+	// The copy holds password hashes and readers' addresses: readable by
+	// its owner only.
+	if err := os.Chmod(tmpName, 0o600); err != nil {
+		return err
+	}
 	if *force {
 		err = os.Rename(tmpName, file)
 	} else {
