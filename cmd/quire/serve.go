@@ -188,17 +188,21 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, banner(set.BaseURL, ln.Addr().String()))
 	link, err := admin.SetupLink(ctx, st, set.BaseURL)
 	if err != nil {
 		return err
 	}
+	// The start message in one write, so whoever reads the banner has
+	// the lines after it too.
+	var start strings.Builder
+	fmt.Fprintln(&start, banner(set.BaseURL, ln.Addr().String()))
 	if link != "" {
-		fmt.Fprintf(stdout, "Create the owner's account (the link works once): %s\n", link)
+		fmt.Fprintf(&start, "Create the owner's account (the link works once): %s\n", link)
 	}
 	if c.smtpURL == "" {
-		fmt.Fprintln(stdout, "Mail is kept in the admin's Outbox (/admin/outbox); set --smtp-url to send it.")
+		fmt.Fprintln(&start, "Mail is kept in the admin's Outbox (/admin/outbox); set --smtp-url to send it.")
 	}
+	io.WriteString(stdout, start.String())
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return server.Serve(gctx, ln, h, logger) })
 	if metrics != nil {
