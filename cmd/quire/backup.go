@@ -28,38 +28,38 @@ func cmdBackup(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	if flags.NArg() != 1 {
-		return config.Usagef("backup: say which file to write, for example: quire backup quire-backup.db")
+		return config.Usagef("say which file to write, for example: quire backup quire-backup.db")
 	}
 	file := flags.Arg(0)
 
 	src := filepath.Join(db.data, "quire.db")
 	if db.databaseURL != "" {
 		if store.IsPostgresURL(db.databaseURL) {
-			return config.Usagef("backup: this site is on PostgreSQL; back it up with pg_dump: pg_dump -Fc DBNAME > FILE (see docs/deploy.md)")
+			return config.Usagef("this site is on PostgreSQL; back it up with pg_dump: pg_dump -Fc DBNAME > FILE (see docs/deploy.md)")
 		}
 		if strings.Contains(db.databaseURL, "://") && !strings.HasPrefix(db.databaseURL, "sqlite://") {
-			return config.Usagef("backup: --database-url must start with postgres:// or name a SQLite file, got %s", store.RedactURL(db.databaseURL))
+			return config.Usagef("--database-url must start with postgres:// or name a SQLite file, got %s", store.RedactURL(db.databaseURL))
 		}
 		src = strings.TrimPrefix(db.databaseURL, "sqlite://")
 	}
 	// Check everything before writing anything.
 	if fi, err := os.Stat(src); err != nil || !fi.Mode().IsRegular() {
-		return config.Usagef("backup: there is no Quire database at %s (use --data DIR or --database-url)", src)
+		return config.Usagef("there is no Quire database at %s (use --data DIR or --database-url)", src)
 	}
 	if same, _ := sameFile(src, file); same {
-		return config.Usagef("backup: %s is the site's own database; choose another file", file)
+		return config.Usagef("%s is the site's own database; choose another file", file)
 	}
 	dir := filepath.Dir(file)
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return config.Usagef("backup: the directory %s does not exist", dir)
+		return config.Usagef("the directory %s does not exist", dir)
 	}
 	if _, err := os.Lstat(file); err == nil && !*force {
-		return config.Usagef("backup: %s already exists; add --force to replace it", file)
+		return config.Usagef("%s already exists; add --force to replace it", file)
 	}
 
 	st, err := store.Open(ctx, src)
 	if err != nil {
-		return fmt.Errorf("backup: %w", err)
+		return err
 	}
 	defer st.Close()
 	// Write next to FILE under a temporary name, then move it into place,
@@ -67,25 +67,30 @@ func cmdBackup(ctx context.Context, args []string, getenv func(string) string, s
 	// the new one is complete.
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(file)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("backup: %w", err)
+		return err
 	}
 	tmpName := tmp.Name()
 	tmp.Close()
 	os.Remove(tmpName) // VACUUM INTO wants to create the file itself
 	defer os.Remove(tmpName)
 	if err := st.Backup(ctx, tmpName); err != nil {
-		return fmt.Errorf("backup: %w", err)
+		return err
+	}
+	// The copy holds password hashes and readers' addresses: readable by
+	// its owner only.
+	if err := os.Chmod(tmpName, 0o600); err != nil {
+		return err
 	}
 	if *force {
 		err = os.Rename(tmpName, file)
 	} else {
 		err = os.Link(tmpName, file) // fails if FILE appeared meanwhile
 		if errors.Is(err, fs.ErrExist) {
-			return config.Usagef("backup: %s already exists; add --force to replace it", file)
+			return config.Usagef("%s already exists; add --force to replace it", file)
 		}
 		if err != nil { // a file system without hard links
 			if _, serr := os.Lstat(file); serr == nil {
-				return config.Usagef("backup: %s already exists; add --force to replace it", file)
+				return config.Usagef("%s already exists; add --force to replace it", file)
 			}
 			err = os.Rename(tmpName, file)
 		}
@@ -94,11 +99,11 @@ func cmdBackup(ctx context.Context, args []string, getenv func(string) string, s
 		err = syncDir(dir)
 	}
 	if err != nil {
-		return fmt.Errorf("backup: %w", err)
+		return err
 	}
 	fi, err := os.Stat(file)
 	if err != nil {
-		return fmt.Errorf("backup: %w", err)
+		return err
 	}
 	fmt.Fprintf(stdout, "backed up %s to %s (%d bytes)\n", src, file, fi.Size())
 	return nil

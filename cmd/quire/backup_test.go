@@ -63,6 +63,9 @@ func TestBackupRefusals(t *testing.T) {
 	if b, _ := os.ReadFile(file); !strings.HasPrefix(string(b), "SQLite format 3\x00") {
 		t.Errorf("--force did not replace the file with a database")
 	}
+	if fi, err := os.Stat(file); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("backup file mode %v %v, want 0600 (it holds password hashes)", fi.Mode(), err)
+	}
 	if left, _ := filepath.Glob(filepath.Join(dir, ".b.db.tmp-*")); len(left) > 0 {
 		t.Errorf("temporary files left: %v", left)
 	}

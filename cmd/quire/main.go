@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/quirehq/quire/internal/config"
@@ -56,27 +58,63 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if len(args) == 0 {
 		return config.Usagef("say which command to run, for example: quire serve (see quire --help)")
 	}
+	var err error
 	switch args[0] {
 	case "-h", "--help", "-help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	case "serve":
-		return cmdServe(ctx, args[1:], getenv, stdout, stderr)
+		err = cmdServe(ctx, args[1:], getenv, stdout, stderr)
 	case "migrate":
-		return cmdMigrate(ctx, args[1:], getenv, stdout, stderr)
+		err = cmdMigrate(ctx, args[1:], getenv, stdout, stderr)
 	case "user":
-		return cmdUser(ctx, args[1:], getenv, stdin, stdout, stderr)
+		err = cmdUser(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "post":
-		return cmdPost(ctx, args[1:], getenv, stdout, stderr)
+		err = cmdPost(ctx, args[1:], getenv, stdout, stderr)
 	case "comments":
-		return cmdComments(ctx, args[1:], getenv, stdout, stderr)
+		err = cmdComments(ctx, args[1:], getenv, stdout, stderr)
 	case "copy-db":
-		return cmdCopyDB(ctx, args[1:], getenv, stdout, stderr)
+		err = cmdCopyDB(ctx, args[1:], getenv, stdout, stderr)
 	case "backup":
-		return cmdBackup(ctx, args[1:], getenv, stdout, stderr)
+		err = cmdBackup(ctx, args[1:], getenv, stdout, stderr)
 	default:
 		return config.Usagef("unknown command %q; the commands are serve, migrate, user, post, comments, copy-db and backup (see quire --help)", args[0])
 	}
+	return inCommand(commandName(args), err)
+}
+
+// subcommands are the second words that name a command of their own.
+var subcommands = map[string][]string{
+	"user":     {"add"},
+	"post":     {"publish"},
+	"comments": {"list", "approve", "unapprove", "spam", "trash", "delete"},
+}
+
+// commandName is the command args run, as errors name it: "serve",
+// "post publish".
+func commandName(args []string) string {
+	if len(args) > 1 && slices.Contains(subcommands[args[0]], args[1]) {
+		return args[0] + " " + args[1]
+	}
+	return args[0]
+}
+
+// inCommand puts the name of the command that failed before err's message,
+// so that every error Quire prints reads "quire: COMMAND: what went wrong"
+// (or "quire: COMMAND …" when the message names the command already). A
+// usage error stays one.
+func inCommand(name string, err error) error {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	msg := err.Error()
+	if strings.HasPrefix(msg, name+":") || strings.HasPrefix(msg, name+" ") {
+		return err
+	}
+	if config.IsUsage(err) {
+		return &config.UsageError{Msg: name + ": " + msg}
+	}
+	return fmt.Errorf("%s: %w", name, err)
 }
 
 // parseFlags parses a subcommand's flags, printing its help to stdout.

@@ -150,8 +150,8 @@ func TestPostPublish(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(posts, "broken.md"), []byte("---\ntitle: Broken\ntags: [a, b\n---\nText\n"), 0o644)
 	r = quire(t, env, "", "post", "publish", posts)
-	if r.code != 2 || !strings.Contains(r.stderr, "broken.md:") {
-		t.Errorf("broken front matter: %+v", r)
+	if r.code != 1 || !strings.Contains(r.stderr, "broken.md:") {
+		t.Errorf("broken front matter: %+v, want exit 1 (a failure, not a usage error) naming the file", r)
 	}
 }
 

@@ -60,11 +60,7 @@ func cmdPost(ctx context.Context, args []string, getenv func(string) string, std
 		Warn: func(msg string) { fmt.Fprintln(stderr, "warning:", msg) },
 	}, fs.Args())
 	if err != nil {
-		var fe *publish.FileError
-		if errors.As(err, &fe) {
-			return config.Usagef("%v", err)
-		}
-		return err
+		return err // a file that cannot be published is a failure (exit 1), its message names the file
 	}
 	for _, r := range results {
 		fmt.Fprintf(stdout, "%-9s %s  %s\n", r.Action, r.Path, r.URL)

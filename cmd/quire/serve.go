@@ -184,17 +184,21 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Quire is serving %s on http://%s/\n", set.BaseURL, ln.Addr())
 	link, err := admin.SetupLink(ctx, st, set.BaseURL)
 	if err != nil {
 		return err
 	}
+	// The start message in one write, so whoever reads the banner has
+	// the lines after it too.
+	var start strings.Builder
+	fmt.Fprintln(&start, banner(set.BaseURL, ln.Addr().String()))
 	if link != "" {
-		fmt.Fprintf(stdout, "Create the owner's account (the link works once): %s\n", link)
+		fmt.Fprintf(&start, "Create the owner's account (the link works once): %s\n", link)
 	}
 	if c.smtpURL == "" {
-		fmt.Fprintln(stdout, "Mail is kept in the admin's Outbox (/admin/outbox); set --smtp-url to send it.")
+		fmt.Fprintln(&start, "Mail is kept in the admin's Outbox (/admin/outbox); set --smtp-url to send it.")
 	}
+	io.WriteString(stdout, start.String())
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return server.Serve(gctx, ln, h, logger) })
 	if metrics != nil {
@@ -211,6 +215,17 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	logger.Info("stopped cleanly")
 	return nil
+}
+
+// banner is the line serve prints when it listens on addr for the site
+// whose public address is base: one address when they are the same, both
+// said apart when a proxy or a setting puts the site elsewhere.
+func banner(base, addr string) string {
+	listen := "http://" + addr + "/"
+	if base+"/" == listen {
+		return "Quire is serving the site on " + listen
+	}
+	return "Quire is listening on " + listen + " for the site at " + base + "/"
 }
 
 func parseLevel(s string) (slog.Level, error) {

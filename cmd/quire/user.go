@@ -15,6 +15,7 @@ import (
 	"github.com/quirehq/quire/internal/auth"
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/config"
+	"github.com/quirehq/quire/internal/demo"
 )
 
 func cmdUser(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -68,7 +69,7 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 	if u.PasswordHash, err = auth.NewHasher(0, 0).Hash(ctx, password); err != nil {
 		return err
 	}
-	if err := st.CreateUser(ctx, u); err != nil {
+	if err := demo.AddUser(ctx, st, u); err != nil {
 		if fe, ok := blog.AsValidation(err); ok {
 			return config.Usagef("%s", fe["email"])
 		}

@@ -53,6 +53,20 @@ type mediaChoice struct {
 	Thumb string
 }
 
+// Live reports whether the post being edited is out (published,
+// scheduled or private), so the editor offers "Update" rather than the
+// buttons that would publish it again or make it a draft.
+func (f *postForm) Live() bool {
+	if f.Existing == nil {
+		return false
+	}
+	switch f.Existing.Status {
+	case blog.StatusPublished, blog.StatusScheduled, blog.StatusPrivate:
+		return true
+	}
+	return false
+}
+
 // Noun is "post" or "page", for labels.
 func (f *postForm) Noun() string {
 	if f.Type == blog.TypePage {

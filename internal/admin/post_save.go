@@ -101,6 +101,9 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User)
 	switch p.Status {
 	case blog.StatusPublished:
 		msg = "Published. " + set.Abs(set.PostPath(p))
+		if existing != nil && existing.Status == blog.StatusPublished {
+			msg = "Updated. " + set.Abs(set.PostPath(p))
+		}
 	case blog.StatusScheduled:
 		msg = "Scheduled for " + p.PublishedAt.In(set.Loc).Format("2 Jan 2006 15:04") + " (" + set.TimeZone + ")."
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/demo"
 	"github.com/quirehq/quire/internal/store"
 )
 
@@ -41,7 +42,7 @@ func (h *Handler) setupCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	u.PasswordHash = hash
 	err = h.Store.UseToken(r.Context(), store.TokenSetup, tok, func(tx *store.Store, _ int64) error {
-		return tx.CreateUser(r.Context(), u)
+		return demo.AddUser(r.Context(), tx, u) // takes over the demo's author, if any
 	})
 	if errors.Is(err, blog.ErrNotFound) {
 		// Someone else used the link between the check and now.

@@ -8,7 +8,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
+	"time"
 )
 
 // UsageError is a mistake in how Quire was invoked or configured. Commands
@@ -54,7 +56,7 @@ func Parse(fs *flag.FlagSet, args []string, getenv func(string) string) error {
 			if errors.Is(err, flag.ErrHelp) {
 				return err
 			}
-			return Usagef("%s: %v (see --help)", fs.Name(), err)
+			return Usagef("%s (see quire %s --help)", flagError(fs, err), fs.Name())
 		}
 		if fs.NArg() == 0 {
 			break
@@ -64,7 +66,7 @@ func Parse(fs *flag.FlagSet, args []string, getenv func(string) string) error {
 	}
 	// Leave the non-flag arguments where fs.Args finds them.
 	if err := fs.Parse(append([]string{"--"}, append(positional, tail...)...)); err != nil {
-		return Usagef("%s: %v", fs.Name(), err)
+		return Usagef("%s", flagError(fs, err))
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -76,11 +78,57 @@ func Parse(fs *flag.FlagSet, args []string, getenv func(string) string) error {
 		env := EnvName(f.Name)
 		if v := getenv(env); v != "" {
 			if err := fs.Set(f.Name, v); err != nil {
-				firstErr = Usagef("%s=%q is not valid: %v", env, v, err)
+				firstErr = Usagef("%s=%q is not valid: %s", env, v, valueHint(f, err.Error()))
 			}
 		}
 	})
 	return firstErr
+}
+
+// flagErrors match the flag package's messages, which name flags with one
+// dash (-bogus) whatever was typed; Quire's flags are written --bogus.
+var (
+	flagUnknown  = regexp.MustCompile(`^flag provided but not defined: -+(.*)$`)
+	flagNoValue  = regexp.MustCompile(`^flag needs an argument: -+(.*)$`)
+	flagBadValue = regexp.MustCompile(`^invalid (?:boolean )?value (".*") for (?:flag )?-+([^:]*): (.*)$`)
+)
+
+// flagError rewrites an error of fs's parsing in Quire's words.
+func flagError(fs *flag.FlagSet, err error) string {
+	msg := err.Error()
+	if m := flagUnknown.FindStringSubmatch(msg); m != nil {
+		return "unknown flag --" + m[1]
+	}
+	if m := flagNoValue.FindStringSubmatch(msg); m != nil {
+		return "--" + m[1] + " needs a value"
+	}
+	if m := flagBadValue.FindStringSubmatch(msg); m != nil {
+		return "--" + m[2] + " " + m[1] + ": " + valueHint(fs.Lookup(m[2]), m[3])
+	}
+	return msg
+}
+
+// valueHint says what f takes, or returns fallback (the parse error) for
+// flags of other kinds.
+func valueHint(f *flag.Flag, fallback string) string {
+	if f == nil {
+		return fallback
+	}
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return fallback
+	}
+	switch g.Get().(type) {
+	case bool:
+		return "use true or false"
+	case int, int64, uint, uint64:
+		return "use a whole number"
+	case float64:
+		return "use a number"
+	case time.Duration:
+		return "use a duration such as 30s, 5m or 1h"
+	}
+	return fallback
 }
 
 // Usage writes a flag set's defaults, each with its environment variable.
@@ -95,8 +143,13 @@ func Usage(w io.Writer, fs *flag.FlagSet, synopsis string) {
 		}
 		fmt.Fprintln(w, line)
 		def := ""
-		if f.DefValue != "" && f.DefValue != "false" {
-			def = fmt.Sprintf(" (default %q)", f.DefValue)
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && f.DefValue != "0s" {
+			def = " (default " + f.DefValue + ")"
+			if g, ok := f.Value.(flag.Getter); ok {
+				if _, isString := g.Get().(string); isString {
+					def = fmt.Sprintf(" (default %q)", f.DefValue) // quoted, as text may hold spaces
+				}
+			}
 		}
 		fmt.Fprintf(w, "        %s%s [$%s]\n", usage, def, EnvName(f.Name))
 	})

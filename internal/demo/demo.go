@@ -5,6 +5,7 @@ package demo
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -30,14 +31,9 @@ func Seed(ctx context.Context, st *store.Store, extra, extraComments int) (int, 
 	if total > 0 {
 		return 0, nil
 	}
-	author := &blog.User{Email: "demo-author@example.invalid", Name: "Jordan Avery", Role: blog.RoleEditor,
-		PasswordHash: "!demo account: no password"}
-	if err := st.CreateUser(ctx, author); err != nil {
-		if u, uerr := st.UserByEmail(ctx, author.Email); uerr == nil {
-			author = u
-		} else {
-			return 0, fmt.Errorf("demo: author: %w", err)
-		}
+	author, err := seedAuthor(ctx, st)
+	if err != nil {
+		return 0, err
 	}
 	img, files, err := media.Process("handshake-sketch.png", Picture(1600, 900))
 	if err != nil {
@@ -113,6 +109,52 @@ func Seed(ctx context.Context, st *store.Store, extra, extraComments int) (int, 
 		}
 	}
 	return n, nil
+}
+
+// authorEmail and authorHash mark the demo's author, an account no one
+// can log in to until the owner takes it over (AddUser).
+const (
+	authorEmail = "demo-author@example.invalid"
+	authorHash  = "!demo account: no password"
+)
+
+// seedAuthor returns who writes the demo content: the site's owner when
+// there is one, otherwise the demo's author, created when missing.
+func seedAuthor(ctx context.Context, st *store.Store) (*blog.User, error) {
+	users, err := st.Users(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("demo: author: %w", err)
+	}
+	for i := range users {
+		if users[i].Role == blog.RoleOwner {
+			return &users[i], nil
+		}
+	}
+	author := &blog.User{Email: authorEmail, Name: "Jordan Avery", Role: blog.RoleEditor, PasswordHash: authorHash}
+	if err := st.CreateUser(ctx, author); err != nil {
+		if u, uerr := st.UserByEmail(ctx, author.Email); uerr == nil {
+			return u, nil
+		}
+		return nil, fmt.Errorf("demo: author: %w", err)
+	}
+	return author, nil
+}
+
+// AddUser adds the account u (its PasswordHash set). When u is an owner
+// and the demo's author exists, u takes over that account instead, so the
+// demo's posts, pages, image and replies are the owner's to edit or
+// delete, and the owner's name gets its plain /author/NAME/ address.
+func AddUser(ctx context.Context, st *store.Store, u *blog.User) error {
+	if u.Role == blog.RoleOwner {
+		d, err := st.UserByEmail(ctx, authorEmail)
+		switch {
+		case err == nil && d.PasswordHash == authorHash:
+			return st.TakeOverUser(ctx, d.ID, u)
+		case err != nil && !errors.Is(err, blog.ErrNotFound):
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	return st.CreateUser(ctx, u)
 }
 
 func rotate(xs []string, k int) []string {

@@ -78,6 +78,9 @@ func Load(dir string) (*Theme, error) {
 		data := statics[name]
 		sum := sha256.Sum256(data)
 		ct := mime.TypeByExtension(path.Ext(name))
+		if ct == "" && path.Ext(name) == ".ico" { // not in Go's own table; systems may lack it too
+			ct = "image/vnd.microsoft.icon"
+		}
 		if ct == "" {
 			ct = "application/octet-stream"
 		}

@@ -56,6 +56,7 @@ func (h *Handler) showList(w http.ResponseWriter, r *http.Request, st *site.Sett
 		lv.Items[i] = listItem(st, &posts[i])
 		ids = append(ids, posts[i].ID)
 	}
+	prioritizeFirstImage(lv.Items)
 	counts, err := h.Store.CommentCounts(r.Context(), ids)
 	if err != nil {
 		h.fail(w, r, err)

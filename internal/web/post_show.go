@@ -106,7 +106,13 @@ func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, st *site.Sett
 		view.Image = nil
 		pv.Robots = "noindex"
 	} else {
-		view.Body = template.HTML(strings.Replace(p.BodyHTML, blog.MoreTag, moreAnchor, 1))
+		body := strings.Replace(p.BodyHTML, blog.MoreTag, moreAnchor, 1)
+		if view.Image != nil {
+			view.Image.Priority = true
+		} else {
+			body, _ = eagerFirstImage(body)
+		}
+		view.Body = template.HTML(body)
 		cv, err := h.discussion(r, st, ver, p, approved, ds)
 		if err != nil {
 			h.fail(w, r, err)

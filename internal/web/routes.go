@@ -16,6 +16,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /sitemap.xml", h.cached(h.sitemap))
 	mux.HandleFunc("GET /media/{id}/{name}", h.mediaFile)
 	mux.HandleFunc("GET /static/{name...}", h.staticFile)
+	mux.HandleFunc("GET /favicon.ico", h.favicon)
 	mux.HandleFunc("GET /share/mastodon", h.shareMastodon)
 	mux.HandleFunc("POST /post-password/{$}", h.postPassword)
 	mux.HandleFunc("GET /comments/feed/{rest...}", h.cached(h.siteCommentFeed))

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/theme"
 )
 
 // staticFile serves the theme's static files at /static/NAME. With the
@@ -16,6 +17,12 @@ func (h *Handler) staticFile(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, blog.ErrNotFound)
 		return
 	}
+	serveStatic(w, r, f)
+}
+
+// serveStatic answers with the theme's static file f, revalidated by its
+// hash, and cached for a year when asked for with that hash as ?v=.
+func serveStatic(w http.ResponseWriter, r *http.Request, f *theme.StaticFile) {
 	etag := `"` + f.Hash + `"`
 	hd := w.Header()
 	hd.Set("ETag", etag)

@@ -51,10 +51,11 @@ type feedLink struct{ Type, Title, URL string }
 type metaTag struct{ Property, Name, Content string }
 
 type link struct {
-	Title   string
-	URL     string
-	Count   int
-	Current bool
+	Title    string
+	URL      string
+	Count    int
+	Current  bool
+	Children []link // sub-categories in the categories widget
 }
 
 type listView struct {
@@ -88,6 +89,9 @@ type imageView struct {
 	Src, Srcset, Sizes, Alt string
 	Width, Height           int
 	Lazy                    bool
+	// Priority marks the page's first image, most often its largest
+	// paint: loaded at once and before other images (fetchpriority=high).
+	Priority bool
 }
 
 type postView struct {
@@ -169,11 +173,11 @@ func (h *Handler) chromeFor(ctx context.Context, st *site.Settings, ver int64) (
 	if err != nil {
 		return nil, fmt.Errorf("web: categories: %w", err)
 	}
-	for i := range cats {
-		if cats[i].Count > 0 {
-			c.categories = append(c.categories, link{Title: cats[i].Name, URL: st.TermPath(&cats[i]), Count: cats[i].Count})
-		}
+	totals, err := h.Store.CategoryTotals(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("web: categories: %w", err)
 	}
+	c.categories = categoryTree(st, cats, totals)
 	if c.recentComments, err = h.recentComments(ctx, st, now); err != nil {
 		return nil, err
 	}
@@ -192,6 +196,40 @@ func (h *Handler) chromeFor(ctx context.Context, st *site.Settings, ver int64) (
 	h.chrome = c
 	h.chromeMu.Unlock()
 	return c, nil
+}
+
+// categoryTree nests the categories (sorted by name) as WordPress's
+// categories widget lists them, hierarchical with counts: each with its
+// sub-categories, counting the posts of the whole branch once each
+// (totals), and leaving out branches with no published post.
+func categoryTree(st *site.Settings, cats []blog.Term, totals map[int64]int) []link {
+	known := map[int64]bool{}
+	for i := range cats {
+		known[cats[i].ID] = true
+	}
+	children := map[int64][]int{}
+	for i := range cats {
+		parent := cats[i].ParentID
+		if !known[parent] {
+			parent = 0
+		}
+		children[parent] = append(children[parent], i)
+	}
+	seen := map[int64]bool{} // a parent loop in the data shows each category once
+	var build func(parent int64) []link
+	build = func(parent int64) []link {
+		var out []link
+		for _, i := range children[parent] {
+			t := &cats[i]
+			if totals[t.ID] == 0 || seen[t.ID] {
+				continue
+			}
+			seen[t.ID] = true
+			out = append(out, link{Title: t.Name, URL: st.TermPath(t), Count: totals[t.ID], Children: build(t.ID)})
+		}
+		return out
+	}
+	return build(0)
 }
 
 // current returns the settings, the content version and the chrome a
@@ -308,6 +346,43 @@ func listItem(st *site.Settings, p *blog.Post) itemView {
 		}
 	}
 	return iv
+}
+
+// prioritizeFirstImage makes the first image of a list load at once and
+// first, since it is most often the page's largest paint, and leaves every
+// later image lazy: the first item's featured image, or else the first
+// image of its teaser (Markdown images are rendered lazy).
+func prioritizeFirstImage(items []itemView) {
+	for i := range items {
+		if im := items[i].Image; im != nil {
+			im.Lazy, im.Priority = false, true
+			return
+		}
+		if t, found := eagerFirstImage(string(items[i].Teaser)); found {
+			items[i].Teaser = template.HTML(t)
+			return
+		}
+	}
+}
+
+// eagerFirstImage turns the loading="lazy" of the first <img> in the
+// sanitised HTML h into fetchpriority="high", and reports whether h has an
+// image at all. (A quoted attribute can only be inside a tag there: the
+// renderer escapes quotes in text.)
+func eagerFirstImage(h string) (string, bool) {
+	i := strings.Index(h, "<img ")
+	if i < 0 {
+		return h, false
+	}
+	end := strings.IndexByte(h[i:], '>')
+	if end < 0 {
+		return h, true
+	}
+	tag := h[i : i+end]
+	if j := strings.Index(tag, ` loading="lazy"`); j >= 0 {
+		tag = tag[:j] + ` fetchpriority="high"` + tag[j+len(` loading="lazy"`):]
+	}
+	return h[:i] + tag + h[i+end:], true
 }
 
 // teaser returns the HTML lists show for p, and whether it is shorter than
