@@ -54,7 +54,14 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User)
 
 	if action == "preview" {
 		f.Previewed = true
+		// Render refuses, after a linear check and before any work, a
+		// text whose rendering would take long.
 		html, err := markup.Render(f.Body)
+		if le, ok := markup.AsLimit(err); ok {
+			f.PreviewErr = "The preview could not be made: " + le.Message() + "."
+			h.showPostForm(w, r, http.StatusUnprocessableEntity, f, blog.FieldErrors{"body": le.Message() + "."})
+			return
+		}
 		if err != nil {
 			f.PreviewErr = "The preview could not be made: " + err.Error()
 		}
@@ -66,9 +73,15 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User)
 	p, fe := h.postFromForm(ctx, set.Loc, f, existing, u, action)
 	if len(fe) == 0 {
 		if err := markup.Prepare(p); err != nil {
-			h.fail(w, r, err)
-			return
+			le, ok := markup.AsLimit(err)
+			if !ok {
+				h.fail(w, r, err)
+				return
+			}
+			fe = blog.FieldErrors{"body": le.Message() + "."}
 		}
+	}
+	if len(fe) == 0 {
 		// The post and the job that publishes it later are one write.
 		var scheduleErr error
 		err := h.Store.InTx(ctx, func(tx *store.Store) error {
@@ -187,6 +200,10 @@ func (h *Handler) postFromForm(ctx context.Context, loc *time.Location, f *postF
 	p.Tags = nil
 	for _, n := range splitNames(f.Tags) {
 		p.Tags = append(p.Tags, blog.Term{Name: n, Taxonomy: blog.Tag})
+	}
+	// A text that would take long to render is refused before it is.
+	if le, ok := markup.AsLimit(markup.Check(p.Body)); ok {
+		fe.Add("body", le.Message()+".")
 	}
 	// Show the store's own checks beside ours, all at once.
 	if err := p.Validate(); err != nil {

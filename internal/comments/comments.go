@@ -52,6 +52,10 @@ type Service struct {
 	Site  *site.Site
 	HTTP  Doer             // outbound client for the Akismet-compatible check; nil = no check
 	Now   func() time.Time // nil = time.Now
+	// Render turns a comment's text into its HTML; nil =
+	// markup.RenderComment. Submit calls it only for a comment that
+	// passed every check that can refuse it.
+	Render func(text string) string
 }
 
 // Request is one comment form as sent, with what the server knows of the
@@ -138,11 +142,13 @@ func privileged(u *blog.User, p *blog.Post) bool {
 // *Refusal.
 //
 // The checks run in this order: the post takes comments; the honeypot is
-// empty; the fields are valid; the time token is good and old enough; a
-// reply's parent is approved on the same post; no duplicate; then, except
-// for owners, editors and the post's author, no flood and the IP's rate
-// limit. The status is then decided (see decide). Owners, editors and the
-// post's author also skip the "too fast" check.
+// empty; the fields are valid (the text within its size and within what
+// markup.Check lets the renderer do); the time token is good and old
+// enough; a reply's parent is approved on the same post; no duplicate;
+// then, except for owners, editors and the post's author, no flood and the
+// IP's rate limit. Only then is the text rendered, and the status decided
+// (see decide). Owners, editors and the post's author also skip the "too
+// fast" check.
 func (s *Service) Submit(ctx context.Context, r Request) (*blog.Comment, error) {
 	p := r.Post
 	if p == nil {
@@ -161,7 +167,7 @@ func (s *Service) Submit(ctx context.Context, r Request) (*blog.Comment, error) 
 	}
 	in := r.Input
 	in.PostID = p.ID
-	if err := in.Validate(r.User != nil); err != nil {
+	if err := validate(in, r.User != nil); err != nil {
 		return nil, err
 	}
 	trusted := privileged(r.User, p)
@@ -207,6 +213,8 @@ func (s *Service) Submit(ctx context.Context, r Request) (*blog.Comment, error) 
 		}
 	}
 
+	// Rendering is the expensive step: it comes after every refusal.
+	c.ContentHTML = s.render(c.Content)
 	c.Status, err = s.decide(ctx, set, r, c, trusted)
 	if err != nil {
 		return nil, err
@@ -221,9 +229,37 @@ func (s *Service) Submit(ctx context.Context, r Request) (*blog.Comment, error) 
 	return c, nil
 }
 
+// validate checks the form's fields, and that the text asks no more of
+// the renderer than markup.Check allows, reporting every problem at once.
+func validate(in blog.CommentInput, loggedIn bool) error {
+	fe := blog.FieldErrors{}
+	if err := in.Validate(loggedIn); err != nil {
+		verrs, ok := blog.AsValidation(err)
+		if !ok {
+			return err
+		}
+		fe = verrs
+	}
+	if _, bad := fe["comment"]; !bad {
+		content := strings.TrimSpace(strings.ReplaceAll(in.Content, "\r\n", "\n"))
+		if le, ok := markup.AsLimit(markup.Check(content)); ok {
+			fe.Add("comment", le.Message()+".")
+		}
+	}
+	return fe.Err()
+}
+
+// render renders a comment's text with s.Render, or markup.RenderComment.
+func (s *Service) render(text string) string {
+	if s.Render != nil {
+		return s.Render(text)
+	}
+	return markup.RenderComment(text)
+}
+
 // newComment builds the comment to store from a valid input: the text as
-// typed (trimmed, line ends made "\n") and rendered, the author's fields
-// cleaned, or taken from the account of a logged-in user.
+// typed (trimmed, line ends made "\n"), not yet rendered, the author's
+// fields cleaned, or taken from the account of a logged-in user.
 func newComment(r Request, in blog.CommentInput, now time.Time) *blog.Comment {
 	content := strings.TrimSpace(strings.ReplaceAll(in.Content, "\r\n", "\n"))
 	c := &blog.Comment{
@@ -235,7 +271,6 @@ func newComment(r Request, in blog.CommentInput, now time.Time) *blog.Comment {
 		AuthorIP:    r.IP,
 		UserAgent:   truncate(r.UserAgent, maxUserAgent),
 		Content:     content,
-		ContentHTML: markup.RenderComment(content),
 		CreatedAt:   now.UTC(),
 	}
 	c.AuthorURL, _ = blog.NormalizeURL(in.AuthorURL) // Validate checked it

@@ -23,7 +23,7 @@ import (
 // page.
 var commentMarkdown = goldmark.New(
 	goldmark.WithParser(parser.NewParser(
-		parser.WithBlockParsers(commentBlockParsers()...),
+		parser.WithBlockParsers(limitNesting(commentBlockParsers())...),
 		parser.WithInlineParsers(parser.DefaultInlineParsers()...),
 		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
 		parser.WithASTTransformers(util.Prioritized(imagesToLinks{}, 100)),
@@ -98,10 +98,16 @@ func newCommentPolicy() *bluemonday.Policy {
 // pre), everything else escaped or removed. Headings are not parsed and
 // images become links; the result is rebuilt from a parsed tree, so it is
 // well-formed and closes every element it opens.
+//
+// A text that breaks a limit of Check (which Submit refuses first) is
+// shown as plain paragraphs, with nothing of it parsed.
 func RenderComment(src string) string {
 	src = strings.TrimSpace(strings.ReplaceAll(src, "\r\n", "\n"))
 	if src == "" {
 		return ""
+	}
+	if Check(src) != nil {
+		return plainParagraphs(src)
 	}
 	var buf bytes.Buffer
 	if err := commentMarkdown.Convert([]byte(src), &buf); err != nil {
@@ -165,4 +171,23 @@ func markLinks(n *html.Node) {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		markLinks(c)
 	}
+}
+
+// plainParagraphs shows text as it was typed: escaped, in paragraphs at
+// blank lines, with its line breaks kept.
+func plainParagraphs(src string) string {
+	var out strings.Builder
+	for para := range strings.SplitSeq(src, "\n\n") {
+		para = strings.TrimSpace(para)
+		if para == "" {
+			continue
+		}
+		if out.Len() > 0 {
+			out.WriteString("\n")
+		}
+		out.WriteString("<p>")
+		out.WriteString(strings.ReplaceAll(html.EscapeString(para), "\n", "<br/>\n"))
+		out.WriteString("</p>")
+	}
+	return out.String()
 }

@@ -32,6 +32,13 @@ var markdown = goldmark.New(
 		extension.Linkify,
 		extension.TaskList,
 	),
+	// Goldmark's own parsers, with lists and quotes nested at most
+	// MaxNesting deep.
+	goldmark.WithParser(parser.NewParser(
+		parser.WithBlockParsers(limitNesting(parser.DefaultBlockParsers())...),
+		parser.WithInlineParsers(parser.DefaultInlineParsers()...),
+		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+	)),
 	goldmark.WithParserOptions(parser.WithAutoHeadingID()),
 	// Authors are trusted to write HTML; the sanitiser below decides what
 	// of it reaches readers.
@@ -66,7 +73,13 @@ func newPolicy() *bluemonday.Policy {
 // Only a marker that Markdown reads as HTML counts (one inside a code block
 // is text); the parts before and after it are rendered separately, so each
 // is complete HTML, and share link references and heading IDs.
+//
+// A text that breaks a limit of Check is refused with its *LimitError
+// before anything is rendered.
 func Render(src string) (string, error) {
+	if err := Check(src); err != nil {
+		return "", err
+	}
 	source := []byte(src)
 	ctx := parser.NewContext()
 	doc := markdown.Parser().Parse(text.NewReader(source), parser.WithContext(ctx))
@@ -146,7 +159,9 @@ func finish(rendered string) (string, error) {
 	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
 	nodes, err := html.ParseFragment(strings.NewReader(clean), body)
 	if err != nil {
-		return "", fmt.Errorf("markup: parse sanitised html: %w", err)
+		// The one way this fails is HTML elements nested more deeply
+		// than the parser follows (512): the author's to fix.
+		return "", &LimitError{Line: 1, Msg: "The HTML in the text could not be read (" + err.Error() + ")"}
 	}
 	var out strings.Builder
 	for _, n := range nodes {
@@ -204,9 +219,12 @@ func hasToken(list, tok string) bool {
 // document even when it is rendered in parts.
 type headingIDs struct {
 	used map[string]bool
+	// next is, for each base, the first number not yet tried after it,
+	// so that many headings with one text cost linear time, not square.
+	next map[string]int
 }
 
-func newHeadingIDs() *headingIDs { return &headingIDs{used: map[string]bool{}} }
+func newHeadingIDs() *headingIDs { return &headingIDs{used: map[string]bool{}, next: map[string]int{}} }
 
 // Generate returns a new ID for a heading whose text is value.
 func (h *headingIDs) Generate(value []byte, kind ast.NodeKind) []byte {
@@ -215,8 +233,14 @@ func (h *headingIDs) Generate(value []byte, kind ast.NodeKind) []byte {
 		base = "section"
 	}
 	id := base
-	for n := 1; h.used[id]; n++ {
-		id = base + "-" + strconv.Itoa(n)
+	if h.used[id] {
+		// Every number below next[base] was tried and found taken, and
+		// IDs are never freed.
+		n := max(h.next[base], 1)
+		for id = base + "-" + strconv.Itoa(n); h.used[id]; id = base + "-" + strconv.Itoa(n) {
+			n++
+		}
+		h.next[base] = n + 1
 	}
 	h.used[id] = true
 	return []byte(id)

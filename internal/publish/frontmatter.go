@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/markup"
 )
 
 // FileError is a problem with one Markdown file, at a line when known.
@@ -329,6 +330,11 @@ func parseFile(path string, data []byte, loc *time.Location, warn func(string)) 
 				fail(0, "%s", msg)
 			}
 		}
+	}
+	// A body whose rendering would take long is refused here, at its line.
+	if le, ok := markup.AsLimit(markup.Check(d.post.Body)); ok {
+		skipped := len(body) - len(strings.TrimLeft(body, "\n")) // blank lines trimmed above
+		fail(d.bodyLine+skipped+le.Line-1, "%s", le.Msg)
 	}
 	if len(errs) > 0 {
 		return nil, errs
