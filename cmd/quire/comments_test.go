@@ -188,4 +188,3 @@ func sortStrings(s []string) []string {
 	sort.Strings(s)
 	return s
 }
-
