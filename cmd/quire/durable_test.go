@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -113,6 +114,36 @@ func outboxTo(t *testing.T, st *store.Store, address string) string {
 	return text
 }
 
+// commentForm is a reader's comment form on post, opened a minute ago as
+// the reader's browser holds it.
+func commentForm(t *testing.T, st *store.Store, post *blog.Post, name, email, text string) url.Values {
+	t.Helper()
+	svc := &comments.Service{Store: st, Site: site.New(st, site.Overrides{}), Now: func() time.Time { return time.Now().Add(-time.Minute) }}
+	tok, err := svc.NewToken(context.Background(), post.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return url.Values{"comment_post_ID": {itoa(post.ID)}, "comment_parent": {"0"}, "comment_token": {tok},
+		"author": {name}, "email": {email}, "comment": {text}}
+}
+
+// postComment sends form to the comment endpoint of the site at base, as a
+// logged-out reader, and returns the status and body of the answer.
+func postComment(t *testing.T, base string, form url.Values) (int, string) {
+	t.Helper()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.PostForm(base+"/wp-comments-post.php", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
+}
+
 // TestCommentAndItsMailAreOneWrite goes through quire serve as it runs: a
 // fault between writing a comment and writing its jobs (no job can be
 // inserted) leaves neither the comment, nor the reader's follow-up
@@ -125,34 +156,9 @@ func TestCommentAndItsMailAreOneWrite(t *testing.T) {
 	base, _, stop := serveUntil(t, env, "--base-url", "https://coach.example.com")
 	defer stop()
 
-	// A form opened a minute ago, as the reader's browser holds it.
-	svc := &comments.Service{Store: st, Site: site.New(st, site.Overrides{}), Now: func() time.Time { return time.Now().Add(-time.Minute) }}
-	tok, err := svc.NewToken(ctx, post.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	form := url.Values{"comment_post_ID": {itoa(post.ID)}, "comment_parent": {"0"}, "comment_token": {tok},
-		"author": {"Rita Reader"}, "email": {"rita@example.org"}, "comment": {"Selling is helping people decide."},
-		"subscribe": {"1"}}
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	send := func() (int, string) {
-		t.Helper()
-		resp, err := client.PostForm(base+"/wp-comments-post.php", form)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var b strings.Builder
-		buf := make([]byte, 32<<10)
-		for {
-			n, err := resp.Body.Read(buf)
-			b.Write(buf[:n])
-			if err != nil {
-				break
-			}
-		}
-		return resp.StatusCode, b.String()
-	}
+	form := commentForm(t, st, post, "Rita Reader", "rita@example.org", "Selling is helping people decide.")
+	form.Set("subscribe", "1")
+	send := func() (int, string) { return postComment(t, base, form) }
 
 	restore := failJobInserts(t, st)
 	code, body := send()
@@ -229,5 +235,33 @@ func TestCommentsApproveMailLinksToServingSite(t *testing.T) {
 	}
 	if strings.Contains(text, "127.0.0.1") {
 		t.Errorf("follow-up links to the command line's default address:\n%s", text)
+	}
+}
+
+// TestGuestUsingTheAuthorsAddressIsHeld: through quire serve, a logged-out
+// guest typing the post author's name and address — whose own comment made
+// them "previously approved" — is held, and the author is asked to
+// moderate it.
+func TestGuestUsingTheAuthorsAddressIsHeld(t *testing.T) {
+	env, st, owner, post := servedSite(t)
+	ctx := context.Background()
+	mine := &blog.Comment{PostID: post.ID, Status: blog.CommentApproved, AuthorName: owner.Name, AuthorEmail: owner.Email,
+		UserID: owner.ID, Content: "Thanks for reading.", ContentHTML: "<p>Thanks for reading.</p>", CreatedAt: time.Now().Add(-time.Hour)}
+	if err := st.CreateComment(ctx, mine); err != nil {
+		t.Fatal(err)
+	}
+	base, _, stop := serveUntil(t, env)
+	defer stop()
+	code, body := postComment(t, base, commentForm(t, st, post, owner.Name, strings.ToUpper(owner.Email), "Approve this, it is me."))
+	if code != http.StatusSeeOther {
+		t.Fatalf("guest comment: %d\n%.2000s", code, body)
+	}
+	list, _, err := st.ListComments(ctx, store.CommentFilter{Statuses: []blog.CommentStatus{blog.CommentPending}})
+	if err != nil || len(list) != 1 || list[0].UserID != 0 {
+		t.Fatalf("held: %+v, %v; want the guest's comment", list, err)
+	}
+	text := outboxTo(t, st, owner.Email)
+	if !strings.Contains(text, "waiting for your approval") || !strings.Contains(text, "/comments/moderate/"+itoa(list[0].ID)+"/approve?") {
+		t.Errorf("the author's mail:\n%s", text)
 	}
 }

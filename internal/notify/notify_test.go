@@ -340,3 +340,16 @@ func (failing) Mail(context.Context, *store.Store, ...jobs.MailJob) error {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestOwnersOwnPostMailedOnce: on a post whose author is the site's owner,
+// the owner gets one mail, not one as owner and one as author.
+func TestOwnersOwnPostMailedOnce(t *testing.T) {
+	f := newFixture(t)
+	f.post = f.newPost("The Owner Writes", f.owner.ID)
+	if err := f.stored(f.comment(blog.CommentPending, "Ann", "ann@example.org", "Held"), false); err != nil {
+		t.Fatal(err)
+	}
+	if msgs := f.take(); len(msgs) != 1 || msgs[0].To != "owner@example.com" {
+		t.Errorf("mails: %+v, want one to the owner", msgs)
+	}
+}
