@@ -282,7 +282,8 @@ func (h *Handler) renderThread(ctx context.Context, st *site.Settings, p *blog.P
 	if ds.held != nil {
 		tc.heldID = ds.held.ID
 		if ds.held.UserID == 0 {
-			tc.heldLogin = "/admin/login?next=" + url.QueryEscape(st.PostPath(p)+"#respond")
+			// The admin's login returns only to admin pages (?next=).
+			tc.heldLogin = "/admin/login"
 		}
 	}
 	per := max(d.CommentsPerPage, 1)
