@@ -187,28 +187,35 @@ func commentsModerate(ctx context.Context, verb string, args []string, getenv fu
 	defer st.Close()
 	v := commentVerbs[verb]
 	// Approving from the command line tells follow-up subscribers, as the
-	// admin does; the mail goes through the durable queue.
+	// admin does: the approval and the mail jobs are one write, and the
+	// serving process builds the mail, with the site's real address.
 	var notifier *notify.Notifier
 	if v.to == blog.CommentApproved {
-		queue, err := jobs.New(jobs.Config{Store: st})
+		ins, err := jobs.NewInserter(st)
 		if err != nil {
 			return err
 		}
-		defer queue.Stop(context.WithoutCancel(ctx))
-		notifier = &notify.Notifier{Store: st, Site: site.New(st, site.Overrides{BaseURL: getenv("QUIRE_BASE_URL")}), Mail: queue}
+		notifier = &notify.Notifier{Store: st, Site: site.New(st, site.Overrides{}), Jobs: ins}
 	}
 	failed := 0
 	for _, id := range ids {
 		var n int
-		var before *blog.Comment
-		if notifier != nil {
-			before, _ = st.Comment(ctx, id)
-		}
-		if v.to == "" {
-			n, err = st.DeleteComments(ctx, id)
-		} else {
-			n, err = st.SetCommentStatus(ctx, v.to, id)
-		}
+		err := st.InTx(ctx, func(tx *store.Store) error {
+			var before *blog.Comment
+			if notifier != nil {
+				before, _ = tx.Comment(ctx, id)
+			}
+			var err error
+			if v.to == "" {
+				n, err = tx.DeleteComments(ctx, id)
+			} else {
+				n, err = tx.SetCommentStatus(ctx, v.to, id)
+			}
+			if err != nil || n == 0 || notifier == nil || before == nil || before.Status == blog.CommentApproved {
+				return err
+			}
+			return notifier.CommentApproved(ctx, tx, before)
+		})
 		switch {
 		case err != nil:
 			failed++
@@ -218,13 +225,6 @@ func commentsModerate(ctx context.Context, verb string, args []string, getenv fu
 			fmt.Fprintf(stdout, "%d: not found\n", id)
 		default:
 			fmt.Fprintf(stdout, "%s %d\n", v.done, id)
-			if notifier != nil && before != nil && before.Status != blog.CommentApproved {
-				if c, err := st.Comment(ctx, id); err == nil {
-					if err := notifier.CommentApproved(ctx, c); err != nil {
-						fmt.Fprintf(stderr, "quire: comment %d approved, but telling subscribers failed: %v\n", id, err)
-					}
-				}
-			}
 		}
 	}
 	if failed > 0 {

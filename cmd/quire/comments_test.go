@@ -188,32 +188,3 @@ func sortStrings(s []string) []string {
 	sort.Strings(s)
 	return s
 }
-
-// TestCommentsApproveTellsSubscribers: approving from the command line
-// enqueues the follow-up mail to the post's confirmed subscribers, as the
-// admin does.
-func TestCommentsApproveTellsSubscribers(t *testing.T) {
-	dir, st, ids := commentsSite(t)
-	ctx := context.Background()
-	held, err := st.Comment(ctx, ids["pending"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub, _, err := st.AddCommentSubscription(ctx, held.PostID, "follower@example.com", time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.ConfirmCommentSubscriber(ctx, sub.Token, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if r := quire(t, nil, "", "comments", "approve", itoa(ids["pending"]), "--data", dir); r.code != 0 {
-		t.Fatalf("approve: %+v", r)
-	}
-	var n int
-	if err := st.DB().QueryRowContext(ctx, "SELECT count(*) FROM river_job WHERE kind = 'send_mail' AND CAST(args AS TEXT) LIKE '%follower@example.com%'").Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	if n != 1 {
-		t.Errorf("%d follow-up mails enqueued, want 1", n)
-	}
-}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"strings"
@@ -146,10 +147,17 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			return set.MailFrom
 		})
 	}
-	queue, err := jobs.New(jobs.Config{Store: st, Site: s, Mail: direct, Logger: logger})
+	now := time.Now
+	// Mail jobs name IDs; this process builds each message when its job
+	// runs, with its own settings and base URL, whoever wrote the job.
+	notifier := &notify.Notifier{Store: st, Site: s, Now: now}
+	composers := notifier.Composers()
+	maps.Copy(composers, admin.MailComposers(st, s))
+	queue, err := jobs.New(jobs.Config{Store: st, Site: s, Mail: direct, Logger: logger, Composers: composers})
 	if err != nil {
 		return err
 	}
+	notifier.Jobs = queue
 	if err := queue.Start(ctx); err != nil {
 		return err
 	}
@@ -159,12 +167,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	sessions := session.New(st)
 	passwords := auth.NewHasher(0, 0) // Argon2id work: about one per core at once
 
-	now := time.Now
 	var metrics *server.Metrics
 	if c.metricsAddr != "" {
 		metrics = server.NewMetrics()
 	}
-	notifier := &notify.Notifier{Store: st, Site: s, Mail: queue, Now: now}
 	discussion := &comments.Service{Store: st, Site: s, HTTP: safehttp.New(safehttp.Options{Timeout: 5 * time.Second}), Now: now}
 	h := server.Handler(server.Options{
 		Store: st,

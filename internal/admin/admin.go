@@ -27,11 +27,12 @@ type Jobs interface {
 	Mail(ctx context.Context, tx *store.Store, jobs ...jobs.MailJob) error
 }
 
-// CommentNotifier is told when a comment becomes approved in the admin
-// (approved, marked not spam, or a reply as the post's author), so
-// follow-up subscribers hear of it.
+// CommentNotifier is told, in the transaction tx that changes it, when a
+// comment becomes approved in the admin (approved, marked not spam, or a
+// reply as the post's author), so follow-up subscribers hear of it: the
+// approval and the mail jobs are one write.
 type CommentNotifier interface {
-	CommentApproved(ctx context.Context, c *blog.Comment) error
+	CommentApproved(ctx context.Context, tx *store.Store, c *blog.Comment) error
 }
 
 // Deps is what the admin needs.

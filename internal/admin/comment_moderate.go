@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/store"
 )
 
 // commentAction is one moderation action a button or the bulk menu offers.
@@ -87,10 +88,25 @@ func (h *Handler) moderatableComment(r *http.Request, u *blog.User) (*blog.Comme
 
 // moderate applies act to the comments ids that u may moderate and returns
 // how many it changed. Comments that become approved are passed to the
-// notifier, whose failure is logged: the approval itself stands.
+// notifier in the same transaction, so the approval and the follow-up
+// mail are stored together or not at all.
 func (h *Handler) moderate(r *http.Request, u *blog.User, act commentAction, ids []int64) (int, error) {
 	ctx := r.Context()
-	cs, err := h.Store.CommentsByID(ctx, moderationScope(u), ids...)
+	n := 0
+	err := h.Store.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		n, err = h.moderateIn(ctx, tx, u, act, ids)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// moderateIn is moderate inside the transaction of tx.
+func (h *Handler) moderateIn(ctx context.Context, tx *store.Store, u *blog.User, act commentAction, ids []int64) (int, error) {
+	cs, err := tx.CommentsByID(ctx, moderationScope(u), ids...)
 	if err != nil || len(cs) == 0 {
 		return 0, err
 	}
@@ -99,36 +115,27 @@ func (h *Handler) moderate(r *http.Request, u *blog.User, act commentAction, ids
 		allowed[i] = cs[i].ID
 	}
 	if act.To == "" {
-		return h.Store.DeleteComments(ctx, allowed...)
+		return tx.DeleteComments(ctx, allowed...)
 	}
 	if act.Name == "restore" {
-		return h.Store.RestoreComments(ctx, allowed...)
+		return tx.RestoreComments(ctx, allowed...)
 	}
-	n, err := h.Store.SetCommentStatus(ctx, act.To, allowed...)
+	n, err := tx.SetCommentStatus(ctx, act.To, allowed...)
 	if err != nil {
 		return 0, err
 	}
-	if act.To == blog.CommentApproved {
+	if act.To == blog.CommentApproved && h.Notify != nil {
 		for i := range cs {
 			if cs[i].Status != blog.CommentApproved {
 				c := cs[i]
 				c.Status = blog.CommentApproved
-				h.notifyApproved(ctx, r, &c)
+				if err := h.Notify.CommentApproved(ctx, tx, &c); err != nil {
+					return 0, fmt.Errorf("admin: follow-ups of comment %d: %w", c.ID, err)
+				}
 			}
 		}
 	}
 	return n, nil
-}
-
-// notifyApproved tells the notifier, when there is one, that c is now
-// approved.
-func (h *Handler) notifyApproved(ctx context.Context, r *http.Request, c *blog.Comment) {
-	if h.Notify == nil {
-		return
-	}
-	if err := h.Notify.CommentApproved(ctx, c); err != nil {
-		h.logError(r, fmt.Errorf("admin: notify approved comment %d: %w", c.ID, err))
-	}
 }
 
 // doneMessage says what a moderation action did, as a flash.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/markup"
+	"github.com/quirehq/quire/internal/store"
 )
 
 // commentReply publishes a reply to a comment as the logged-in user, as
@@ -42,18 +43,28 @@ func (h *Handler) commentReply(w http.ResponseWriter, r *http.Request, u *blog.U
 		h.showComment(w, r, http.StatusUnprocessableEntity, c, form, text, fe)
 		return
 	}
-	if c.Status == blog.CommentPending {
-		if _, err := h.moderate(r, u, commentActions["approve"], []int64{c.ID}); err != nil {
-			h.fail(w, r, err)
-			return
-		}
-	}
 	reply := &blog.Comment{
 		PostID: c.PostID, ParentID: c.ID, Type: blog.TypeComment, Status: blog.CommentApproved,
 		AuthorName: u.Name, AuthorEmail: u.Email, UserID: u.ID,
 		Content: text, ContentHTML: markup.RenderComment(text), CreatedAt: h.now(),
 	}
-	if err := h.Store.CreateComment(ctx, reply); err != nil {
+	// Approving the comment, publishing the reply and the follow-up mail
+	// of both are one write.
+	err = h.Store.InTx(ctx, func(tx *store.Store) error {
+		if c.Status == blog.CommentPending {
+			if _, err := h.moderateIn(ctx, tx, u, commentActions["approve"], []int64{c.ID}); err != nil {
+				return err
+			}
+		}
+		if err := tx.CreateComment(ctx, reply); err != nil {
+			return err
+		}
+		if h.Notify != nil {
+			return h.Notify.CommentApproved(ctx, tx, reply)
+		}
+		return nil
+	})
+	if err != nil {
 		if verrs, ok := blog.AsValidation(err); ok {
 			for _, v := range verrs {
 				fe.Add("reply", v)
@@ -64,8 +75,6 @@ func (h *Handler) commentReply(w http.ResponseWriter, r *http.Request, u *blog.U
 		h.fail(w, r, err)
 		return
 	}
-	reply.PostTitle, reply.PostSlug = c.PostTitle, c.PostSlug
-	h.notifyApproved(ctx, r, reply)
 	msg := "Reply published."
 	if c.Status == blog.CommentPending {
 		msg = "Comment approved and reply published."

@@ -2,6 +2,7 @@ package admin_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -15,17 +16,25 @@ import (
 	"github.com/quirehq/quire/internal/store"
 )
 
-// fakeNotifier records the comments it is told became approved.
+// fakeNotifier records the comments it is told became approved, or fails
+// with err when set. It must be told in the transaction of the change.
 type fakeNotifier struct {
 	mu  sync.Mutex
 	ids []int64
+	err error
 }
 
-func (f *fakeNotifier) CommentApproved(ctx context.Context, c *blog.Comment) error {
+func (f *fakeNotifier) CommentApproved(ctx context.Context, tx *store.Store, c *blog.Comment) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if c.Status != blog.CommentApproved {
-		return fmt.Errorf("told about comment %d with status %s", c.ID, c.Status)
+	if tx.Tx() == nil {
+		return fmt.Errorf("told about comment %d outside the transaction that approved it", c.ID)
+	}
+	if cur, err := tx.Comment(ctx, c.ID); err != nil || cur.Status != blog.CommentApproved {
+		return fmt.Errorf("told about comment %d, which the transaction does not show approved: %v", c.ID, err)
+	}
+	if f.err != nil {
+		return f.err
 	}
 	f.ids = append(f.ids, c.ID)
 	return nil
@@ -164,6 +173,31 @@ func TestCommentListTabsAndRowActions(t *testing.T) {
 	r = e.client().post(fmt.Sprintf("/admin/comments/%d/approve", reply.ID), nil)
 	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/admin/login") || e.commentStatus(reply.ID) != blog.CommentPending {
 		t.Errorf("logged out: %d %q, status %s", r.status, r.location, e.commentStatus(reply.ID))
+	}
+}
+
+// TestApprovalNeedsItsFollowUps: when the follow-up mail of an approval
+// cannot be written, the comment is not approved either (the same for a
+// reply that approves the comment it answers).
+func TestApprovalNeedsItsFollowUps(t *testing.T) {
+	e, notes := newCommentEnv(t)
+	c, owner := e.owner()
+	p := e.addPost("Held", owner.ID)
+	held := e.addComment(p, 0, blog.CommentPending, "Ann", "ann@example.com", "192.0.2.1", "Waiting")
+	notes.err = errors.New("the job table is locked")
+	r := c.post(fmt.Sprintf("/admin/comments/%d/approve", held.ID), url.Values{})
+	if r.status < 500 {
+		t.Errorf("approve with the queue failing: %d", r.status)
+	}
+	r = c.post(fmt.Sprintf("/admin/comments/%d/reply", held.ID), url.Values{"reply": {"Answered."}})
+	if r.status < 500 {
+		t.Errorf("reply with the queue failing: %d", r.status)
+	}
+	if got := e.commentStatus(held.ID); got != blog.CommentPending {
+		t.Errorf("status %s after the follow-ups failed, want pending", got)
+	}
+	if list, _ := e.st.PostComments(context.Background(), p.ID); len(list) != 0 {
+		t.Errorf("approved comments after the follow-ups failed: %+v", list)
 	}
 }
 
@@ -387,6 +421,8 @@ func TestDiscussionSettings(t *testing.T) {
 		"Hold a comment in the queue if it contains", "Disallowed Comment Keys", "Automatically close comments on posts older than",
 		"Enable threaded (nested) comments", "levels deep", "Break comments into pages with", "Show Gravatar",
 		"Forget commenters' IP addresses after", `name="comment_previously_approved" value="1" checked`,
+		"Email me whenever", `name="comments_notify" value="1" checked> Anyone posts a comment`,
+		`name="moderation_notify" value="1" checked> A comment is held for moderation`,
 		`name="comment_max_links" type="number" min="0" max="1000" class="small" value="2"`, `<option value="5" selected>`)
 
 	bad := url.Values{"comment_max_links": {"lots"}, "thread_comments": {"1"}, "thread_comments_depth": {"11"},
@@ -405,18 +441,22 @@ func TestDiscussionSettings(t *testing.T) {
 	good := url.Values{"comment_moderation": {"1"}, "comment_max_links": {"4"}, "moderation_keys": {"casino\r\nviagra"},
 		"disallowed_keys": {"badword"}, "close_comments_days": {"30"}, "thread_comments": {"1"},
 		"thread_comments_depth": {"3"}, "comments_per_page": {"20"}, "show_gravatar": {"1"}, "comment_ip_days": {"14"},
-		"akismet_key": {"abc123"}, "akismet_url": {"http://127.0.0.1:9/"}}
+		"akismet_key": {"abc123"}, "akismet_url": {"http://127.0.0.1:9/"}, "moderation_notify": {"1"}}
 	r = c.post("/admin/settings/discussion", good)
 	mustStatus(t, r, http.StatusSeeOther)
 	set, _, _ = e.site.Current(context.Background())
 	want := site.Discussion{ManualApproval: true, PreviouslyApproved: false, MaxLinks: 4, ModerationKeys: []string{"casino", "viagra"},
 		DisallowedKeys: []string{"badword"}, CloseAfterDays: 30, ThreadDepth: 3, CommentsPerPage: 20, ShowGravatar: true,
-		IPRetentionDays: 14, AkismetKey: "abc123", AkismetURL: "http://127.0.0.1:9"}
+		IPRetentionDays: 14, AkismetKey: "abc123", AkismetURL: "http://127.0.0.1:9", NotifyComments: false, NotifyModeration: true}
 	if fmt.Sprint(set.Discussion) != fmt.Sprint(want) {
 		t.Errorf("saved\n %+v\nwant\n %+v", set.Discussion, want)
 	}
-	mustContain(t, c.get("/admin/settings/discussion"), "Discussion settings saved.", `<option value="3" selected>`,
-		`name="comment_moderation" value="1" checked`, `value="30"`)
+	r = c.get("/admin/settings/discussion")
+	mustContain(t, r, "Discussion settings saved.", `<option value="3" selected>`,
+		`name="comment_moderation" value="1" checked`, `value="30"`, `name="moderation_notify" value="1" checked`)
+	if strings.Contains(r.body, `name="comments_notify" value="1" checked`) {
+		t.Error("“anyone posts a comment” shown on after turning it off")
+	}
 
 	// Threading off saves depth 1; an empty "close after" means never.
 	good.Del("thread_comments")

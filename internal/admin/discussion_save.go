@@ -9,7 +9,8 @@ import (
 )
 
 // discussionFlags are the discussion settings the form shows as boxes.
-var discussionFlags = []string{site.KeyCommentModeration, site.KeyCommentPreviouslyOK, site.KeyShowGravatar}
+var discussionFlags = []string{site.KeyCommentModeration, site.KeyCommentPreviouslyOK, site.KeyShowGravatar,
+	site.KeyCommentsNotify, site.KeyModerationNotify}
 
 // discussionTexts are the discussion settings typed as text or numbers.
 var discussionTexts = []string{

@@ -48,7 +48,8 @@ func discussionValues(d site.Discussion) map[string]string {
 		keyThreaded: threaded, site.KeyThreadDepth: strconv.Itoa(depth),
 		site.KeyCommentsPerPage: strconv.Itoa(d.CommentsPerPage), site.KeyShowGravatar: flag(d.ShowGravatar),
 		site.KeyCommentIPDays: strconv.Itoa(d.IPRetentionDays), site.KeyAkismetKey: d.AkismetKey,
-		site.KeyAkismetURL: d.AkismetURL,
+		site.KeyAkismetURL: d.AkismetURL, site.KeyCommentsNotify: flag(d.NotifyComments),
+		site.KeyModerationNotify: flag(d.NotifyModeration),
 	}
 }
 

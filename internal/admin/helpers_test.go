@@ -98,7 +98,6 @@ func (f *fakeJobs) Mail(ctx context.Context, tx *store.Store, js ...jobs.MailJob
 		if compose == nil || f.mailer == nil {
 			continue
 		}
-		j.Attempt = 1
 		m, err := compose(ctx, j)
 		if errors.Is(err, jobs.ErrNothingToSend) {
 			continue
@@ -135,8 +134,9 @@ func newEnv(t *testing.T) *env {
 func newEnvWith(t *testing.T, o site.Overrides) *env {
 	t.Helper()
 	st := storetest.New(t)
-	e := &env{t: t, st: st, site: site.New(st, o), mailer: &fakeMailer{}, mailTest: &fakeMailer{}, jobs: &fakeJobs{},
+	e := &env{t: t, st: st, site: site.New(st, o), mailer: &fakeMailer{}, mailTest: &fakeMailer{},
 		passwords: auth.NewHasher(0, time.Minute)}
+	e.jobs = &fakeJobs{composers: admin.MailComposers(st, e.site), mailer: e.mailer}
 	e.start(nil)
 	return e
 }

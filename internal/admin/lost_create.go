@@ -1,13 +1,17 @@
 package admin
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/clientip"
+	"github.com/quirehq/quire/internal/jobs"
 	"github.com/quirehq/quire/internal/mail"
+	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
 
@@ -66,20 +70,50 @@ func (h *Handler) lostCreate(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "lost", &view{Title: "Check your email", D: form})
 }
 
-// sendReset issues a reset token for u and mails the link.
+// sendReset writes the job that mails u a reset link. The job names the
+// account only: the link and its single-use token are made when the job
+// runs (resetMail), so no secret waits in the queue and the link uses the
+// base URL of the process that sends it.
 func (h *Handler) sendReset(r *http.Request, u *blog.User) error {
-	set, _, err := h.Site.Current(r.Context())
-	if err != nil {
-		return err
+	return h.Jobs.Mail(r.Context(), h.Store, jobs.MailJob{Mail: MailPasswordReset, UserID: u.ID})
+}
+
+// MailPasswordReset is the mail with a single-use link to choose a new
+// password, for the account jobs.MailJob.UserID.
+const MailPasswordReset = "password_reset"
+
+// MailComposers returns the builders of the admin's mails, by
+// jobs.MailJob.Mail, for the queue that sends them.
+func MailComposers(st *store.Store, s *site.Site) map[string]jobs.Composer {
+	return map[string]jobs.Composer{
+		MailPasswordReset: func(ctx context.Context, j jobs.MailJob) (mail.Message, error) {
+			return resetMail(ctx, st, s, j.UserID)
+		},
 	}
-	tok, err := h.Store.IssueToken(r.Context(), store.TokenPasswordReset, u.ID, resetTTL)
+}
+
+// resetMail issues a reset token for account userID and builds the mail
+// with its link.
+func resetMail(ctx context.Context, st *store.Store, s *site.Site, userID int64) (mail.Message, error) {
+	u, err := st.User(ctx, userID)
+	if errors.Is(err, blog.ErrNotFound) || (err == nil && u.Email == "") {
+		return mail.Message{}, jobs.ErrNothingToSend
+	}
 	if err != nil {
-		return err
+		return mail.Message{}, fmt.Errorf("admin: reset mail: %w", err)
+	}
+	set, _, err := s.Current(ctx)
+	if err != nil {
+		return mail.Message{}, fmt.Errorf("admin: reset mail: %w", err)
+	}
+	tok, err := st.IssueToken(ctx, store.TokenPasswordReset, u.ID, resetTTL)
+	if err != nil {
+		return mail.Message{}, fmt.Errorf("admin: reset mail: %w", err)
 	}
 	link := set.Abs("/admin/reset/" + tok)
 	text := "Hello " + u.Name + ",\n\n" +
 		"Someone asked to reset the password of your account on " + set.Title + ".\n" +
 		"To choose a new password, or to log in once without changing it, open this link within one hour:\n\n" + link + "\n\n" +
 		"The link works once. If you did not ask for it, ignore this email: your password stays as it is.\n"
-	return h.Mailer.Send(r.Context(), mail.Message{To: u.Email, Subject: "[" + set.Title + "] Reset your password", Text: text})
+	return mail.Message{To: u.Email, Subject: "[" + set.Title + "] Reset your password", Text: text}, nil
 }

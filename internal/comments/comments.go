@@ -67,6 +67,11 @@ type Request struct {
 	IP, UserAgent, Referer string
 	Token                  string // the form's signed time token (field "comment_token")
 	Honeypot               string // value of the honeypot field (field "comment_hp", must stay empty)
+	// Then, when set, runs in the transaction that stores the comment,
+	// with a Store bound to it: what it writes (a follow-up subscription,
+	// the jobs that mail about the comment) is committed with the comment,
+	// and its error stores nothing at all.
+	Then func(ctx context.Context, tx *store.Store, c *blog.Comment) error
 }
 
 // RefusalKind says why a comment was refused.
@@ -219,7 +224,17 @@ func (s *Service) Submit(ctx context.Context, r Request) (*blog.Comment, error) 
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Store.CreateComment(ctx, c); err != nil {
+	err = s.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.CreateComment(ctx, c); err != nil {
+			return err
+		}
+		if r.Then != nil {
+			return r.Then(ctx, tx, c)
+		}
+		return nil
+	})
+	if err != nil {
+		c.ID = 0 // rolled back
 		// The parent may have been held or deleted since it was checked.
 		if fe, ok := blog.AsValidation(err); ok && fe["comment_parent"] != "" {
 			return nil, refuse(RefusedBadParent)

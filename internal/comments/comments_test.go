@@ -459,6 +459,20 @@ func TestModerationRules(t *testing.T) {
 			r.Input.Content = "See https://a.example."
 			r.Input.AuthorURL = "https://me.example"
 		}, blog.CommentApproved},
+		// Issue 7, item 7: a guest typing the post author's name and address
+		// is not the author, even though the author's own comments made
+		// that name and address "previously approved".
+		{"guest with the post author's name and email held", nil, func(f *fixture, r *comments.Request) {
+			f.approved(f.other, f.author.Name, f.author.Email)
+			r.Input.AuthorName, r.Input.AuthorEmail = f.author.Name, " "+strings.ToUpper(f.author.Email)
+		}, blog.CommentPending},
+		{"guest with any account's email held", noPrev, func(f *fixture, r *comments.Request) {
+			r.Input.AuthorEmail = f.writer.Email
+		}, blog.CommentPending},
+		{"guest with an account's email, disallowed word: trash", with(map[string]string{site.KeyDisallowedKeys: "casino"}),
+			func(f *fixture, r *comments.Request) {
+				r.Input.AuthorEmail, r.Input.Content = f.owner.Email, "casino"
+			}, blog.CommentTrash},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -479,6 +493,45 @@ func TestModerationRules(t *testing.T) {
 				t.Errorf("stored %+v, %v", got, err)
 			}
 		})
+	}
+}
+
+// TestSubmitThenShareTheTransaction: what Then writes is committed with the
+// comment, and an error from it stores nothing, so the reader can send the
+// same comment again without being told it is a duplicate.
+func TestSubmitThenShareTheTransaction(t *testing.T) {
+	f := newFixture(t, map[string]string{site.KeyCommentPreviouslyOK: "0"})
+	r := f.request()
+	fault := errors.New("the job could not be written")
+	r.Then = func(ctx context.Context, tx *store.Store, c *blog.Comment) error {
+		if tx.Tx() == nil {
+			t.Error("Then runs outside the comment's transaction")
+		}
+		if _, _, err := tx.AddCommentSubscription(ctx, c.PostID, c.AuthorEmail, f.now); err != nil {
+			return err
+		}
+		return fault
+	}
+	if _, err := f.svc.Submit(f.ctx, r); !errors.Is(err, fault) {
+		t.Fatalf("error = %v", err)
+	}
+	if n := f.count(); n != 0 {
+		t.Errorf("%d comments stored though Then failed", n)
+	}
+	if subs, _, err := f.st.PrivacySubscriptions(f.ctx, r.Input.AuthorEmail); err != nil || len(subs) != 0 {
+		t.Errorf("subscriptions stored though Then failed: %v, %v", subs, err)
+	}
+	// The retry is taken, not refused as a duplicate.
+	r.Then = func(ctx context.Context, tx *store.Store, c *blog.Comment) error {
+		_, _, err := tx.AddCommentSubscription(ctx, c.PostID, c.AuthorEmail, f.now)
+		return err
+	}
+	c, err := f.svc.Submit(f.ctx, r)
+	if err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+	if subs, _, err := f.st.PrivacySubscriptions(f.ctx, r.Input.AuthorEmail); err != nil || len(subs) != 1 || c.ID == 0 {
+		t.Errorf("after the retry: comment %d, subscriptions %v, %v", c.ID, subs, err)
 	}
 }
 

@@ -2,6 +2,7 @@ package comments
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -14,17 +15,20 @@ import (
 //  1. An owner, an editor or the post's author: approved.
 //  2. A disallowed word anywhere (text, name, email, URL, IP, user agent):
 //     trash.
-//  3. A moderation word anywhere, or MaxLinks links or more (when MaxLinks
+//  3. A logged-out guest who gives the email address of an account:
+//     pending, whatever that account or that address did before. Trust
+//     comes from logging in, never from typing someone's address.
+//  4. A moderation word anywhere, or MaxLinks links or more (when MaxLinks
 //     > 0): pending.
-//  4. Manual approval of every comment: pending.
-//  5. "Previously approved" required and the author (name and email) has no
+//  5. Manual approval of every comment: pending.
+//  6. "Previously approved" required and the author (name and email) has no
 //     approved comment: pending. A logged-in user has an account and needs
 //     none.
-//  6. With an Akismet-compatible key (and an HTTP client): "spam" makes it
-//     spam, even when 3–5 held it (the service's verdict wins, as with
+//  7. With an Akismet-compatible key (and an HTTP client): "spam" makes it
+//     spam, even when 3–6 held it (the service's verdict wins, as with
 //     WordPress's Akismet plugin); an error or an unclear answer holds it
 //     (pending) so nothing is lost.
-//  7. Otherwise the status from 3–5, or approved.
+//  8. Otherwise the status from 3–6, or approved.
 func (s *Service) decide(ctx context.Context, set *site.Settings, r Request, c *blog.Comment, trusted bool) (blog.CommentStatus, error) {
 	if trusted {
 		return blog.CommentApproved, nil
@@ -34,8 +38,14 @@ func (s *Service) decide(ctx context.Context, set *site.Settings, r Request, c *
 	if matchesAny(d.DisallowedKeys, fields) {
 		return blog.CommentTrash, nil
 	}
+	claims, err := s.claimsAccount(ctx, c)
+	if err != nil {
+		return "", fmt.Errorf("comments: decide: %w", err)
+	}
 	status := blog.CommentApproved
 	switch {
+	case claims:
+		status = blog.CommentPending
 	case matchesAny(d.ModerationKeys, fields):
 		status = blog.CommentPending
 	case d.MaxLinks > 0 && CountLinks(c.ContentHTML) >= d.MaxLinks:
@@ -61,6 +71,22 @@ func (s *Service) decide(ctx context.Context, set *site.Settings, r Request, c *
 		}
 	}
 	return status, nil
+}
+
+// claimsAccount reports whether comment c, written by no logged-in user,
+// gives the email address of an account of the site.
+func (s *Service) claimsAccount(ctx context.Context, c *blog.Comment) (bool, error) {
+	if c.UserID != 0 || c.AuthorEmail == "" {
+		return false, nil
+	}
+	_, err := s.Store.UserByEmail(ctx, c.AuthorEmail)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, blog.ErrNotFound):
+		return false, nil
+	}
+	return false, err
 }
 
 // matchesAny reports whether one of words occurs, ignoring case, anywhere

@@ -1,6 +1,8 @@
 // Package jobs runs Quire's durable background work on River: publishing
-// scheduled posts and sending mail. Jobs are rows in the database, survive
-// restarts, retry with backoff, and each effect happens once.
+// scheduled posts and sending mail. Jobs are rows in the database, written
+// in the same transaction as the rows they follow from (Inserter); they
+// survive restarts, retry with backoff, and each effect happens once. Mail
+// jobs name IDs, and their messages are built when they run (Composer).
 package jobs
 
 import (
@@ -204,11 +206,11 @@ func (q *Queue) Stop(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Send enqueues m, a message built already, to be sent by the mail job
-// (it implements mail.Sender); mail that follows from rows is a MailJob
-// (Mail) instead. A message that cannot be sent at all (no valid recipient) is refused
-// here rather than retried; one whose Key waits to be sent already is not
-// enqueued twice.
+// Send enqueues m, a message built already, to be sent by the mail job (it
+// implements mail.Sender); mail that follows from rows is a MailJob (Mail)
+// instead, written with them. A message that cannot be sent at all (no
+// valid recipient) is refused here rather than retried; one whose Key
+// waits to be sent already is not enqueued twice.
 func (q *Queue) Send(ctx context.Context, m mail.Message) error {
 	if err := m.Validate(); err != nil {
 		return err

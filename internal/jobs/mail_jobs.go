@@ -34,10 +34,6 @@ type MailJob struct {
 	// key was sent already is not sent again, and a job whose key waits
 	// already is not written twice. Empty: no such guarantee.
 	Key string `json:"key,omitempty"`
-
-	// Attempt is which try of the job this is, 1 for the first; set when
-	// the job runs.
-	Attempt int `json:"-"`
 }
 
 // Composer builds the message a mail job names. It returns
@@ -75,7 +71,6 @@ type mailWorker struct {
 // it and records the key.
 func (w *mailWorker) Work(ctx context.Context, job *river.Job[mailArgs]) error {
 	j := job.Args.Job
-	j.Attempt = job.Attempt
 	if j.Key != "" {
 		sent, err := w.st.MailSent(ctx, j.Key)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/jobs"
 	"github.com/quirehq/quire/internal/mail"
 	"github.com/quirehq/quire/internal/notify"
 	"github.com/quirehq/quire/internal/site"
@@ -58,7 +59,7 @@ func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now
 func (c *clock) add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
 // fixture is a site with an owner, an author and one published post by
-// the author.
+// the author, whose comment mail goes through a running queue to sent.
 type fixture struct {
 	t      *testing.T
 	st     *store.Store
@@ -74,10 +75,24 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	f := newFixtureWith(t, &capture{})
+	return f
+}
+
+// newFixtureWith is newFixture with the queue sending through sender
+// (f.sent is then unused).
+func newFixtureWith(t *testing.T, sender mail.Sender) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	st := storetest.New(t)
+	if err := jobs.Migrate(ctx, st); err != nil {
+		t.Fatal(err)
+	}
 	f := &fixture{t: t, st: st, site: site.New(st, site.Overrides{BaseURL: base}), sent: &capture{},
 		clock: &clock{now: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}}
+	if c, ok := sender.(*capture); ok {
+		f.sent = c
+	}
 	if err := st.SaveSettings(ctx, map[string]string{site.KeyTitle: "Sales Coach"}); err != nil {
 		t.Fatal(err)
 	}
@@ -89,13 +104,79 @@ func newFixture(t *testing.T) *fixture {
 		}
 	}
 	f.post = f.newPost("What Business Are You In?", f.author.ID)
-	f.n = &notify.Notifier{Store: st, Site: f.site, Mail: f.sent, Now: f.clock.Now}
+	f.n = &notify.Notifier{Store: st, Site: f.site, Now: f.clock.Now}
+	q, err := jobs.New(jobs.Config{Store: st, Site: f.site, Mail: sender, Composers: f.n.Composers(),
+		FetchPollInterval: 20 * time.Millisecond, FetchCooldown: 5 * time.Millisecond,
+		SafetyNetInterval: -1, CleanupInterval: -1, ForgetIPsInterval: -1,
+		MailRetryDelay: func(int) time.Duration { return 10 * time.Millisecond }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = q.Stop(sctx)
+	})
+	f.n.Jobs = q
 	mux := http.NewServeMux()
 	f.n.Routes(mux)
 	// As the server mounts it: behind net/http's cross-origin protection.
 	f.srv = httptest.NewServer(http.NewCrossOriginProtection().Handler(mux))
 	t.Cleanup(f.srv.Close)
 	return f
+}
+
+// stored tells the notifier of comment c in a transaction of its own, as
+// the comment form does in the one that stores it.
+func (f *fixture) stored(c *blog.Comment, subscribe bool) error {
+	return f.st.InTx(context.Background(), func(tx *store.Store) error {
+		return f.n.CommentStored(context.Background(), tx, c, subscribe)
+	})
+}
+
+// approved tells the notifier that c became approved.
+func (f *fixture) approved(c *blog.Comment) error {
+	return f.st.InTx(context.Background(), func(tx *store.Store) error {
+		return f.n.CommentApproved(context.Background(), tx, c)
+	})
+}
+
+// subscribe asks for follow-ups of postID by email.
+func (f *fixture) subscribe(postID int64, email string) error {
+	return f.st.InTx(context.Background(), func(tx *store.Store) error {
+		return f.n.Subscribe(context.Background(), tx, postID, email)
+	})
+}
+
+// take waits until the queue has worked every mail job, and returns what
+// it sent since the last take.
+func (f *fixture) take() []mail.Message {
+	f.t.Helper()
+	waitJobs(f.t, f.st)
+	return f.sent.take()
+}
+
+// waitJobs waits until the queue has no mail job left to run.
+func waitJobs(t *testing.T, st *store.Store) {
+	t.Helper()
+	q := "SELECT count(*) FROM river_job WHERE kind IN ('mail', 'send_mail') AND state NOT IN ('completed', 'cancelled', 'discarded')"
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var n int
+		if err := st.DB().QueryRowContext(context.Background(), q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d mail jobs still waiting", n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 func (f *fixture) newPost(title string, authorID int64) *blog.Post {

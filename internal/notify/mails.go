@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	htmltemplate "html/template"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	texttemplate "text/template"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/jobs"
 	"github.com/quirehq/quire/internal/mail"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
@@ -59,10 +61,126 @@ func render(name string, data any) (text, html string, err error) {
 
 type actionLink struct{ Label, URL string }
 
-// authorMail tells the moderator to of comment c on post.
+// Composers returns the builders of this package's mails, by
+// jobs.MailJob.Mail, for the queue that sends them.
+func (n *Notifier) Composers() map[string]jobs.Composer {
+	return map[string]jobs.Composer{
+		MailModeration: n.composeModeration,
+		MailFollowUp:   n.composeFollowUp,
+		MailConfirm:    n.composeConfirm,
+	}
+}
+
+// composeModeration builds the mail telling moderator j.UserID of comment
+// j.CommentID, unless the comment left the status it was stored with
+// before the job ran (someone moderated it already), or is gone.
+func (n *Notifier) composeModeration(ctx context.Context, j jobs.MailJob) (mail.Message, error) {
+	c, err := n.Store.Comment(ctx, j.CommentID)
+	if errors.Is(err, blog.ErrNotFound) {
+		return mail.Message{}, jobs.ErrNothingToSend
+	}
+	if err != nil {
+		return mail.Message{}, fmt.Errorf("notify: %w", err)
+	}
+	if string(c.Status) != j.Status {
+		return mail.Message{}, jobs.ErrNothingToSend
+	}
+	to, err := n.Store.User(ctx, j.UserID)
+	if errors.Is(err, blog.ErrNotFound) || (err == nil && to.Email == "") {
+		return mail.Message{}, jobs.ErrNothingToSend
+	}
+	if err != nil {
+		return mail.Message{}, fmt.Errorf("notify: %w", err)
+	}
+	post, err := n.Store.Post(ctx, c.PostID)
+	if err != nil {
+		return mail.Message{}, fmt.Errorf("notify: %w", err)
+	}
+	set, _, err := n.Site.Current(ctx)
+	if err != nil {
+		return mail.Message{}, fmt.Errorf("notify: settings: %w", err)
+	}
+	return n.authorMail(ctx, set, post, c, to)
+}
+
+// composeFollowUp builds the mail telling subscription j.SubscriptionID of
+// comment j.CommentID, while the comment is approved, its post public and
+// the subscription active.
+func (n *Notifier) composeFollowUp(ctx context.Context, j jobs.MailJob) (mail.Message, error) {
+	c, err := n.Store.Comment(ctx, j.CommentID)
+	if errors.Is(err, blog.ErrNotFound) {
+		return mail.Message{}, jobs.ErrNothingToSend
+	}
+	if err != nil {
+		return mail.Message{}, fmt.Errorf("notify: %w", err)
+	}
+	if c.Status != blog.CommentApproved {
+		return mail.Message{}, jobs.ErrNothingToSend
+	}
+	post, err := n.Store.Post(ctx, c.PostID)
+	if err != nil {
+		return mail.Message{}, fmt.Errorf("notify: %w", err)
+	}
+	if !post.IsPublic(n.now()) {
+		return mail.Message{}, jobs.ErrNothingToSend
+	}
+	sub, err := n.Store.ActiveCommentSubscription(ctx, j.SubscriptionID)
+	if errors.Is(err, blog.ErrNotFound) {
+		return mail.Message{}, jobs.ErrNothingToSend // unsubscribed since
+	}
+	if err != nil {
+		return mail.Message{}, fmt.Errorf("notify: %w", err)
+	}
+	if sub.PostID != post.ID || sub.Email == blog.NormalizeEmail(c.AuthorEmail) {
+		return mail.Message{}, jobs.ErrNothingToSend
+	}
+	set, _, err := n.Site.Current(ctx)
+	if err != nil {
+		return mail.Message{}, fmt.Errorf("notify: settings: %w", err)
+	}
+	return followUpMail(set, post, c, sub)
+}
+
+// composeConfirm builds the mail asking the address of subscription
+// j.SubscriptionID to confirm, while it is unconfirmed and the address
+// wants follow-ups.
+func (n *Notifier) composeConfirm(ctx context.Context, j jobs.MailJob) (mail.Message, error) {
+	sub, err := n.Store.CommentSubscriptionByID(ctx, j.SubscriptionID)
+	if errors.Is(err, blog.ErrNotFound) {
+		return mail.Message{}, jobs.ErrNothingToSend
+	}
+	if err != nil {
+		return mail.Message{}, fmt.Errorf("notify: %w", err)
+	}
+	if !sub.ConfirmedAt.IsZero() {
+		return mail.Message{}, jobs.ErrNothingToSend
+	}
+	rec, err := n.Store.CommentSubscriber(ctx, sub.Email)
+	switch {
+	case err == nil && !rec.UnsubscribedAllAt.IsZero():
+		return mail.Message{}, jobs.ErrNothingToSend
+	case err != nil && !errors.Is(err, blog.ErrNotFound):
+		return mail.Message{}, fmt.Errorf("notify: %w", err)
+	}
+	post, err := n.Store.Post(ctx, sub.PostID)
+	if err != nil {
+		return mail.Message{}, fmt.Errorf("notify: %w", err)
+	}
+	set, _, err := n.Site.Current(ctx)
+	if err != nil {
+		return mail.Message{}, fmt.Errorf("notify: settings: %w", err)
+	}
+	return confirmMail(set, post, sub)
+}
+
+// authorMail tells the moderator to of comment c on post. Its links act
+// only while c keeps the status it has now.
 func (n *Notifier) authorMail(ctx context.Context, set *site.Settings, post *blog.Post, c *blog.Comment, to *blog.User) (mail.Message, error) {
 	held := c.Status == blog.CommentPending
 	subject := "[" + set.Title + "] New comment on your post “" + post.Title + "”"
+	if to.ID != post.AuthorID {
+		subject = "[" + set.Title + "] New comment on “" + post.Title + "”"
+	}
 	actions := []string{"spam", "trash"}
 	labels := map[string]string{"approve": "Approve it", "spam": "Mark it as spam", "trash": "Move it to the trash"}
 	if held {
@@ -81,7 +199,7 @@ func (n *Notifier) authorMail(ctx context.Context, set *site.Settings, post *blo
 		PendingURL: set.Abs(PendingPath), Held: held, C: c,
 	}
 	for _, a := range actions {
-		p, err := n.actionPath(ctx, c.ID, a)
+		p, err := n.actionPath(ctx, c.ID, a, c.Status)
 		if err != nil {
 			return mail.Message{}, err
 		}
@@ -98,8 +216,7 @@ func (n *Notifier) authorMail(ctx context.Context, set *site.Settings, post *blo
 	if err != nil {
 		return mail.Message{}, err
 	}
-	return mail.Message{To: to.Email, Subject: data.Subject, Text: text, HTML: html,
-		Key: "comment-author:" + strconv.FormatInt(c.ID, 10) + ":" + string(c.Status)}, nil
+	return mail.Message{To: to.Email, Subject: data.Subject, Text: text, HTML: html}, nil
 }
 
 // followUpMail tells subscriber sub of approved comment c on post. It names
@@ -121,7 +238,6 @@ func followUpMail(set *site.Settings, post *blog.Post, c *blog.Comment, sub *sto
 		return mail.Message{}, err
 	}
 	return mail.Message{To: sub.Email, Subject: data.Subject, Text: text, HTML: html,
-		Key: "comment-followup:" + strconv.FormatInt(c.ID, 10) + ":" + strconv.FormatInt(sub.ID, 10),
 		Headers: map[string]string{
 			"List-Unsubscribe":      "<" + unsub + ">",
 			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -130,7 +246,7 @@ func followUpMail(set *site.Settings, post *blog.Post, c *blog.Comment, sub *sto
 
 // confirmMail asks the address of sub to confirm follow-ups (double
 // opt-in).
-func confirmMail(set *site.Settings, post *blog.Post, sub *store.CommentSubscription, key string) (mail.Message, error) {
+func confirmMail(set *site.Settings, post *blog.Post, sub *store.CommentSubscription) (mail.Message, error) {
 	data := struct{ Subject, SiteTitle, Home, PostTitle, PostURL, ConfirmURL string }{
 		Subject:   oneLine("[" + set.Title + "] Confirm follow-up comments on “" + post.Title + "”"),
 		SiteTitle: set.Title, Home: set.Abs("/"), PostTitle: post.Title, PostURL: set.PostURL(post),
@@ -140,7 +256,7 @@ func confirmMail(set *site.Settings, post *blog.Post, sub *store.CommentSubscrip
 	if err != nil {
 		return mail.Message{}, err
 	}
-	return mail.Message{To: sub.Email, Subject: data.Subject, Text: text, HTML: html, Key: key}, nil
+	return mail.Message{To: sub.Email, Subject: data.Subject, Text: text, HTML: html}, nil
 }
 
 // commentURL is the address of comment c in post's thread.

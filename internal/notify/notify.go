@@ -1,9 +1,16 @@
-// Package notify tells people about comments by email: the post's author
-// hears of each new or held comment (with approve, spam and trash links
-// that open a confirmation page), and readers who asked for follow-ups
-// hear of each new approved comment on that post, after confirming their
-// address once (double opt-in), with one-click unsubscribe (RFC 8058). It
-// also serves the reader-facing pages those mails link to.
+// Package notify tells people about comments by email: the site's owner
+// and the post's author hear of each new or held comment (as the
+// discussion settings say, with approve, spam and trash links that open a
+// confirmation page and act only on a comment still as it was mailed), and
+// readers who asked for follow-ups hear of each new approved comment on
+// that post, after confirming their address once (double opt-in), with
+// one-click unsubscribe (RFC 8058). It also serves the reader-facing pages
+// those mails link to.
+//
+// Mail is durable: what follows from a comment is written as jobs in the
+// transaction that stores the comment (or changes its status), naming IDs
+// only; the queue builds each message when its job runs (Composers), from
+// the settings and base URL of the process running it.
 package notify
 
 import (
@@ -13,11 +20,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/quirehq/quire/internal/blog"
-	"github.com/quirehq/quire/internal/mail"
+	"github.com/quirehq/quire/internal/jobs"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
@@ -26,11 +34,31 @@ import (
 // a form cannot be used to flood someone's inbox.
 const ConfirmMailsPerDay = 5
 
-// Notifier sends comment mail and serves the pages its links open.
+// The mails of this package, as jobs.MailJob.Mail names them.
+const (
+	// MailModeration tells a moderator (UserID) of a new or held comment,
+	// with links that act only while it keeps Status.
+	MailModeration = "comment_moderation"
+	// MailFollowUp tells a follow-up subscriber (SubscriptionID) of an
+	// approved comment.
+	MailFollowUp = "comment_followup"
+	// MailConfirm asks the address of a subscription (SubscriptionID) to
+	// confirm follow-ups.
+	MailConfirm = "comment_confirm"
+)
+
+// MailJobs writes mail jobs in the transaction of tx; *jobs.Inserter (and
+// *jobs.Queue) is one.
+type MailJobs interface {
+	Mail(ctx context.Context, tx *store.Store, jobs ...jobs.MailJob) error
+}
+
+// Notifier writes comment mail jobs, builds their messages when they run,
+// and serves the pages their links open.
 type Notifier struct {
 	Store *store.Store
 	Site  *site.Site
-	Mail  mail.Sender // the durable queue: sends once per Message.Key
+	Jobs  MailJobs
 	Now   func() time.Time
 }
 
@@ -41,181 +69,229 @@ func (n *Notifier) now() time.Time {
 	return time.Now()
 }
 
-// CommentStored is called after a comment is stored: it mails the post's
-// author (or, when the post has none, the site's owner) when the comment is
-// approved ("new comment") or held ("please moderate"), with links to
-// confirmation pages that approve, spam or trash it. Spam and trash are
-// not mailed, nor a comment the recipient wrote. Follow-up subscribers are
-// told by CommentApproved, which the caller calls too for an approved
-// comment.
-func (n *Notifier) CommentStored(ctx context.Context, c *blog.Comment) error {
+// CommentStored writes, in the transaction tx that stored comment c, the
+// mail that follows from it: the moderators' mail for an approved or held
+// comment (as the discussion settings say), the follow-ups of an approved
+// one, and, when subscribe is set, the author's follow-up subscription
+// with its confirmation mail. Spam and trash mail no one and subscribe no
+// one. An error means nothing may be committed: the caller rolls back.
+func (n *Notifier) CommentStored(ctx context.Context, tx *store.Store, c *blog.Comment, subscribe bool) error {
 	if c.Status != blog.CommentApproved && c.Status != blog.CommentPending {
 		return nil
 	}
-	post, err := n.Store.Post(ctx, c.PostID)
-	if err != nil {
-		return fmt.Errorf("notify: comment %d: %w", c.ID, err)
-	}
-	to, err := n.moderator(ctx, post)
+	js, err := n.moderationJobs(ctx, tx, c)
 	if err != nil {
 		return err
 	}
-	if to == nil || (c.UserID != 0 && c.UserID == to.ID) ||
-		(c.AuthorEmail != "" && blog.NormalizeEmail(c.AuthorEmail) == blog.NormalizeEmail(to.Email)) {
+	if c.Status == blog.CommentApproved {
+		more, err := n.followUpJobs(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		js = append(js, more...)
+	}
+	if subscribe && c.AuthorEmail != "" {
+		more, err := n.subscribeJobs(ctx, tx, c.PostID, c.AuthorEmail)
+		if err != nil {
+			return err
+		}
+		js = append(js, more...)
+	}
+	if len(js) == 0 {
 		return nil
 	}
-	set, _, err := n.Site.Current(ctx)
-	if err != nil {
-		return fmt.Errorf("notify: settings: %w", err)
-	}
-	m, err := n.authorMail(ctx, set, post, c, to)
-	if err != nil {
-		return err
-	}
-	if err := n.Mail.Send(ctx, m); err != nil {
-		return fmt.Errorf("notify: mail the author of %q: %w", post.Title, err)
+	if err := n.Jobs.Mail(ctx, tx, js...); err != nil {
+		return fmt.Errorf("notify: comment %d: %w", c.ID, err)
 	}
 	return nil
 }
 
-// moderator returns who hears of comments on post: its author, else the
-// site's owner; nil when there is no one with an address.
-func (n *Notifier) moderator(ctx context.Context, post *blog.Post) (*blog.User, error) {
+// moderationJobs names the moderators' mail about comment c: the site's
+// owner and the post's author, once each, when the settings ask for mail
+// about comments like it. Nobody is mailed about a comment they wrote
+// while logged in; a guest who typed an account's address is not them.
+func (n *Notifier) moderationJobs(ctx context.Context, tx *store.Store, c *blog.Comment) ([]jobs.MailJob, error) {
+	set, _, err := n.Site.Current(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("notify: settings: %w", err)
+	}
+	d := set.Discussion
+	if (c.Status == blog.CommentApproved && !d.NotifyComments) || (c.Status == blog.CommentPending && !d.NotifyModeration) {
+		return nil, nil
+	}
+	post, err := tx.Post(ctx, c.PostID)
+	if err != nil {
+		return nil, fmt.Errorf("notify: comment %d: %w", c.ID, err)
+	}
+	to, err := moderators(ctx, tx, post)
+	if err != nil {
+		return nil, err
+	}
+	var out []jobs.MailJob
+	for _, u := range to {
+		if c.UserID != 0 && c.UserID == u.ID {
+			continue
+		}
+		out = append(out, jobs.MailJob{Mail: MailModeration, CommentID: c.ID, UserID: u.ID, Status: string(c.Status),
+			Key: "comment-author:" + strconv.FormatInt(c.ID, 10) + ":" + string(c.Status) + ":" + strconv.FormatInt(u.ID, 10)})
+	}
+	return out, nil
+}
+
+// moderators returns who hears of comments on post: its author and the
+// site's first owner, each once (by account and by address), leaving out
+// anyone without an address.
+func moderators(ctx context.Context, st *store.Store, post *blog.Post) ([]*blog.User, error) {
+	var out []*blog.User
+	seen := map[string]bool{}
+	add := func(u *blog.User) {
+		email := blog.NormalizeEmail(u.Email)
+		if email == "" || seen[email] {
+			return
+		}
+		seen[email] = true
+		out = append(out, u)
+	}
 	if post.AuthorID != 0 {
-		u, err := n.Store.User(ctx, post.AuthorID)
+		u, err := st.User(ctx, post.AuthorID)
 		switch {
-		case err == nil && u.Email != "":
-			return u, nil
-		case err != nil && !errors.Is(err, blog.ErrNotFound):
+		case err == nil:
+			add(u)
+		case !errors.Is(err, blog.ErrNotFound):
 			return nil, fmt.Errorf("notify: post author: %w", err)
 		}
 	}
-	users, err := n.Store.Users(ctx)
+	users, err := st.Users(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("notify: site owner: %w", err)
 	}
 	for i := range users {
 		if users[i].Role == blog.RoleOwner && users[i].Email != "" {
-			return &users[i], nil
+			add(&users[i])
+			break
 		}
 	}
-	return nil, nil
+	return out, nil
 }
 
-// CommentApproved is called when a comment becomes approved (at once or by
-// a moderator): it mails every confirmed follow-up subscriber of the post
-// except the comment's own author. It reads the comment again, so a
-// comment that is no longer approved, or a post no longer public, mails no
-// one. Each message is keyed by comment and subscription, so calling it
-// twice sends nothing twice.
-func (n *Notifier) CommentApproved(ctx context.Context, c *blog.Comment) error {
-	cur, err := n.Store.Comment(ctx, c.ID)
+// CommentApproved writes, in the transaction tx that approved comment c
+// (at once, or by a moderator), the follow-up mail to every confirmed
+// subscriber of the post but the comment's own author. It reads the
+// comment again through tx, so a comment that is not approved, or a post
+// not public, mails no one. Each message is keyed by comment and
+// subscription, so calling it twice sends nothing twice.
+func (n *Notifier) CommentApproved(ctx context.Context, tx *store.Store, c *blog.Comment) error {
+	js, err := n.followUpJobs(ctx, tx, c)
+	if err != nil || len(js) == 0 {
+		return err
+	}
+	if err := n.Jobs.Mail(ctx, tx, js...); err != nil {
+		return fmt.Errorf("notify: follow-ups of comment %d: %w", c.ID, err)
+	}
+	return nil
+}
+
+// followUpJobs names the follow-up mail of comment c.
+func (n *Notifier) followUpJobs(ctx context.Context, tx *store.Store, c *blog.Comment) ([]jobs.MailJob, error) {
+	cur, err := tx.Comment(ctx, c.ID)
 	if err != nil {
-		return fmt.Errorf("notify: comment %d: %w", c.ID, err)
+		return nil, fmt.Errorf("notify: comment %d: %w", c.ID, err)
 	}
 	if cur.Status != blog.CommentApproved {
-		return nil
+		return nil, nil
 	}
-	post, err := n.Store.Post(ctx, cur.PostID)
+	post, err := tx.Post(ctx, cur.PostID)
 	if err != nil {
-		return fmt.Errorf("notify: comment %d: %w", c.ID, err)
+		return nil, fmt.Errorf("notify: comment %d: %w", c.ID, err)
 	}
 	if !post.IsPublic(n.now()) {
-		return nil
+		return nil, nil
 	}
-	subs, err := n.Store.ActiveCommentSubscriptions(ctx, post.ID)
+	subs, err := tx.ActiveCommentSubscriptions(ctx, post.ID)
 	if err != nil {
-		return fmt.Errorf("notify: follow-ups of %q: %w", post.Title, err)
-	}
-	if len(subs) == 0 {
-		return nil
-	}
-	set, _, err := n.Site.Current(ctx)
-	if err != nil {
-		return fmt.Errorf("notify: settings: %w", err)
+		return nil, fmt.Errorf("notify: follow-ups of %q: %w", post.Title, err)
 	}
 	own := blog.NormalizeEmail(cur.AuthorEmail)
-	var errs []error
-	for i := range subs {
-		sub := &subs[i]
+	var out []jobs.MailJob
+	for _, sub := range subs {
 		if own != "" && sub.Email == own {
 			continue
 		}
-		m, err := followUpMail(set, post, cur, sub)
-		if err == nil {
-			err = n.Mail.Send(ctx, m)
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("notify: follow-up %d of comment %d: %w", sub.ID, cur.ID, err))
-		}
+		out = append(out, jobs.MailJob{Mail: MailFollowUp, CommentID: cur.ID, SubscriptionID: sub.ID,
+			Key: "comment-followup:" + strconv.FormatInt(cur.ID, 10) + ":" + strconv.FormatInt(sub.ID, 10)})
 	}
-	return errors.Join(errs...)
+	return out, nil
 }
 
-// Subscribe records a follow-up request for postID by email. The first
-// time for an address it sends the double opt-in confirmation mail; an
-// address that confirmed before is subscribed at once, and one that asked
-// for no follow-ups at all is left alone (no subscription, no mail).
-func (n *Notifier) Subscribe(ctx context.Context, postID int64, email string) error {
-	email = blog.NormalizeEmail(email)
-	if !blog.ValidEmail(email) {
-		return (blog.FieldErrors{"email": "Please enter a valid email address, like name@example.com."}).Err()
-	}
-	rec, err := n.Store.CommentSubscriber(ctx, email)
-	switch {
-	case err == nil && !rec.UnsubscribedAllAt.IsZero():
-		return nil
-	case err != nil && !errors.Is(err, blog.ErrNotFound):
-		return fmt.Errorf("notify: subscribe: %w", err)
-	}
-	post, err := n.Store.Post(ctx, postID)
-	if err != nil {
-		return fmt.Errorf("notify: subscribe to post %d: %w", postID, err)
-	}
-	sub, _, err := n.Store.AddCommentSubscription(ctx, post.ID, email, n.now())
-	if err != nil {
-		return fmt.Errorf("notify: subscribe: %w", err)
-	}
-	if !sub.ConfirmedAt.IsZero() {
-		return nil
-	}
-	key := fmt.Sprintf("comment-confirm:%d", sub.ID)
-	sent, err := n.Store.MailSent(ctx, key)
-	if err != nil {
-		return fmt.Errorf("notify: subscribe: %w", err)
-	}
-	if sent {
-		return nil
-	}
-	bucket, err := n.rateBucket(ctx, email)
-	if err != nil {
+// Subscribe records, in the transaction of tx, a follow-up request for
+// postID by email. The first time for an address it writes the double
+// opt-in confirmation mail; an address that confirmed before is subscribed
+// at once, and one that asked for no follow-ups at all is left alone (no
+// subscription, no mail).
+func (n *Notifier) Subscribe(ctx context.Context, tx *store.Store, postID int64, email string) error {
+	js, err := n.subscribeJobs(ctx, tx, postID, email)
+	if err != nil || len(js) == 0 {
 		return err
 	}
-	ok, err := n.Store.Allow(ctx, bucket, ConfirmMailsPerDay, 24*time.Hour)
-	if err != nil {
-		return fmt.Errorf("notify: subscribe: %w", err)
-	}
-	if !ok {
-		return nil // the address had its share of confirmation mail today
-	}
-	set, _, err := n.Site.Current(ctx)
-	if err != nil {
-		return fmt.Errorf("notify: settings: %w", err)
-	}
-	m, err := confirmMail(set, post, sub, key)
-	if err != nil {
-		return err
-	}
-	if err := n.Mail.Send(ctx, m); err != nil {
+	if err := n.Jobs.Mail(ctx, tx, js...); err != nil {
 		return fmt.Errorf("notify: confirmation mail: %w", err)
 	}
 	return nil
 }
 
+// subscribeJobs subscribes email to postID through tx and names the
+// confirmation mail it needs, if any.
+func (n *Notifier) subscribeJobs(ctx context.Context, tx *store.Store, postID int64, email string) ([]jobs.MailJob, error) {
+	email = blog.NormalizeEmail(email)
+	if !blog.ValidEmail(email) {
+		return nil, (blog.FieldErrors{"email": "Please enter a valid email address, like name@example.com."}).Err()
+	}
+	rec, err := tx.CommentSubscriber(ctx, email)
+	switch {
+	case err == nil && !rec.UnsubscribedAllAt.IsZero():
+		return nil, nil
+	case err != nil && !errors.Is(err, blog.ErrNotFound):
+		return nil, fmt.Errorf("notify: subscribe: %w", err)
+	}
+	post, err := tx.Post(ctx, postID)
+	if err != nil {
+		return nil, fmt.Errorf("notify: subscribe to post %d: %w", postID, err)
+	}
+	sub, _, err := tx.AddCommentSubscription(ctx, post.ID, email, n.now())
+	if err != nil {
+		return nil, fmt.Errorf("notify: subscribe: %w", err)
+	}
+	if !sub.ConfirmedAt.IsZero() {
+		return nil, nil
+	}
+	key := "comment-confirm:" + strconv.FormatInt(sub.ID, 10)
+	sent, err := tx.MailSent(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("notify: subscribe: %w", err)
+	}
+	if sent {
+		return nil, nil
+	}
+	bucket, err := rateBucket(ctx, tx, email)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := tx.Allow(ctx, bucket, ConfirmMailsPerDay, 24*time.Hour)
+	if err != nil {
+		return nil, fmt.Errorf("notify: subscribe: %w", err)
+	}
+	if !ok {
+		return nil, nil // the address had its share of confirmation mail today
+	}
+	return []jobs.MailJob{{Mail: MailConfirm, SubscriptionID: sub.ID, Key: key}}, nil
+}
+
 // rateBucket names the rate limit of confirmation mail to email by a keyed
-// hash, so the rate table holds no address.
-func (n *Notifier) rateBucket(ctx context.Context, email string) (string, error) {
-	key, err := n.Site.Key(ctx, "comment-confirm-rate")
+// hash, so the rate table holds no address. It reads the site's key
+// through tx: inside a write transaction on SQLite, no other connection
+// may write.
+func rateBucket(ctx context.Context, tx *store.Store, email string) (string, error) {
+	key, err := site.New(tx, site.Overrides{}).Key(ctx, "comment-confirm-rate")
 	if err != nil {
 		return "", fmt.Errorf("notify: %w", err)
 	}

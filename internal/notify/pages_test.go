@@ -28,11 +28,10 @@ func checkPrivate(t *testing.T, r response) {
 
 func TestDoubleOptInThroughThePages(t *testing.T) {
 	f := newFixture(t)
-	ctx := context.Background()
-	if err := f.n.Subscribe(ctx, f.post.ID, "reader@example.org"); err != nil {
+	if err := f.subscribe(f.post.ID, "reader@example.org"); err != nil {
 		t.Fatal(err)
 	}
-	confirm := f.local(oneLink(t, f.sent.take()[0].Text, "/comments/confirm/"))
+	confirm := f.local(oneLink(t, f.take()[0].Text, "/comments/confirm/"))
 
 	// Opening the link (a mail scanner does) shows a button and confirms
 	// nothing.
@@ -63,10 +62,10 @@ func TestDoubleOptInThroughThePages(t *testing.T) {
 
 	// A confirmed address: a later subscription is active at once, no mail.
 	other := f.newPost("Ask Better Questions", f.author.ID)
-	if err := f.n.Subscribe(ctx, other.ID, "Reader@example.org"); err != nil {
+	if err := f.subscribe(other.ID, "Reader@example.org"); err != nil {
 		t.Fatal(err)
 	}
-	if msgs := f.sent.take(); len(msgs) != 0 {
+	if msgs := f.take(); len(msgs) != 0 {
 		t.Errorf("mails for a confirmed address's second subscription: %+v", msgs)
 	}
 	if got := f.active(other.ID); len(got) != 1 {
@@ -75,10 +74,10 @@ func TestDoubleOptInThroughThePages(t *testing.T) {
 
 	// A cross-origin POST (a page elsewhere trying to confirm) is refused
 	// by the server's protection.
-	if err := f.n.Subscribe(ctx, other.ID, "third@example.org"); err != nil {
+	if err := f.subscribe(other.ID, "third@example.org"); err != nil {
 		t.Fatal(err)
 	}
-	third := f.local(oneLink(t, f.sent.take()[0].Text, "/comments/confirm/"))
+	third := f.local(oneLink(t, f.take()[0].Text, "/comments/confirm/"))
 	r = f.do(http.MethodPost, third, url.Values{}, map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
 	if r.code != http.StatusForbidden {
 		t.Errorf("cross-site confirm: %d", r.code)
@@ -97,13 +96,12 @@ func TestDoubleOptInThroughThePages(t *testing.T) {
 
 func TestOneClickUnsubscribe(t *testing.T) {
 	f := newFixture(t)
-	ctx := context.Background()
 	f.confirmed("alice@example.org")
 	c := f.comment(blog.CommentApproved, "Bob", "bob@example.org", "First!")
-	if err := f.n.CommentApproved(ctx, c); err != nil {
+	if err := f.approved(c); err != nil {
 		t.Fatal(err)
 	}
-	m := f.sent.take()[0]
+	m := f.take()[0]
 	hdr := m.Headers["List-Unsubscribe"]
 	oneClick := f.local(strings.Trim(hdr, "<>"))
 
@@ -128,10 +126,10 @@ func TestOneClickUnsubscribe(t *testing.T) {
 		t.Fatalf("active after one-click: %v", got)
 	}
 	c2 := f.comment(blog.CommentApproved, "Bob", "bob@example.org", "Second!")
-	if err := f.n.CommentApproved(ctx, c2); err != nil {
+	if err := f.approved(c2); err != nil {
 		t.Fatal(err)
 	}
-	if msgs := f.sent.take(); len(msgs) != 0 {
+	if msgs := f.take(); len(msgs) != 0 {
 		t.Errorf("mails after unsubscribing: %d", len(msgs))
 	}
 	// Again (providers retry): the link is spent, and says so.
@@ -146,7 +144,7 @@ func TestUnsubscribeFromAll(t *testing.T) {
 	ctx := context.Background()
 	a := f.confirmed("alice@example.org")
 	other := f.newPost("Ask Better Questions", f.author.ID)
-	if err := f.n.Subscribe(ctx, other.ID, "alice@example.org"); err != nil {
+	if err := f.subscribe(other.ID, "alice@example.org"); err != nil {
 		t.Fatal(err)
 	}
 	all := f.srv.URL + "/comments/unsubscribe-all/" + a.Token
@@ -166,14 +164,50 @@ func TestUnsubscribeFromAll(t *testing.T) {
 		t.Errorf("active after unsubscribing from all: %v", got)
 	}
 	// Ticking the box again later: nothing, not even a confirmation mail.
-	if err := f.n.Subscribe(ctx, f.post.ID, "ALICE@example.org"); err != nil {
+	if err := f.subscribe(f.post.ID, "ALICE@example.org"); err != nil {
 		t.Fatal(err)
 	}
-	if msgs := f.sent.take(); len(msgs) != 0 {
+	if msgs := f.take(); len(msgs) != 0 {
 		t.Errorf("mails to an address that unsubscribed from all: %+v", msgs)
 	}
 	if _, err := f.st.CommentSubscriptionByToken(ctx, a.Token); !errors.Is(err, blog.ErrNotFound) {
 		t.Errorf("subscription kept: %v", err)
+	}
+}
+
+// TestOldModerationLinkDoesNotUndo: a comment held and mailed, then marked
+// as spam by a moderator in the admin; the mail's approve link changes
+// nothing, says what happened since, and mails no subscriber.
+func TestOldModerationLinkDoesNotUndo(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.confirmed("alice@example.org")
+	c := f.comment(blog.CommentPending, "Sly Spammer", "sly@example.org", "Cheap watches")
+	if err := f.stored(c, false); err != nil {
+		t.Fatal(err)
+	}
+	approve := oneLink(t, byTo(t, f.take())["writer@example.com"].Text, "/approve?")
+	if _, err := f.st.SetCommentStatus(ctx, blog.CommentSpam, c.ID); err != nil { // the admin's Spam button
+		t.Fatal(err)
+	}
+	day := time.Now().UTC().Format("January 2, 2006")
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		var form url.Values
+		if method == http.MethodPost {
+			u, _ := url.Parse(approve)
+			form = u.Query()
+		}
+		r := f.do(method, f.local(approve), form, nil)
+		if r.code != http.StatusConflict || !strings.Contains(r.body, "This comment was marked as spam by a moderator on "+day) ||
+			!strings.Contains(r.body, "changed nothing") || strings.Contains(r.body, "<form") {
+			t.Errorf("%s of the old approve link: %d\n%s", method, r.code, r.body)
+		}
+	}
+	if cur, err := f.st.Comment(ctx, c.ID); err != nil || cur.Status != blog.CommentSpam {
+		t.Fatalf("status after the old link: %v, %v; want spam", cur, err)
+	}
+	if msgs := f.take(); len(msgs) != 0 {
+		t.Errorf("mails after the old link: %+v", msgs)
 	}
 }
 
@@ -182,10 +216,10 @@ func TestModerationLinks(t *testing.T) {
 	ctx := context.Background()
 	f.confirmed("alice@example.org")
 	c := f.comment(blog.CommentPending, "Ann <b>Reader</b>", "ann@example.org", "Hold <i>me</i>")
-	if err := f.n.CommentStored(ctx, c); err != nil {
+	if err := f.stored(c, false); err != nil {
 		t.Fatal(err)
 	}
-	text := f.sent.take()[0].Text
+	text := byTo(t, f.take())["writer@example.com"].Text
 	approve := f.local(oneLink(t, text, "/approve?"))
 	spam := f.local(oneLink(t, text, "/spam?"))
 	status := func() blog.CommentStatus {
@@ -211,20 +245,25 @@ func TestModerationLinks(t *testing.T) {
 
 	u, _ := url.Parse(approve)
 	q := u.Query()
-	post := func(path string, e, s string) response {
-		return f.do(http.MethodPost, f.srv.URL+path, url.Values{"e": {e}, "s": {s}}, nil)
+	if q.Get("from") != "pending" {
+		t.Fatalf("the link does not carry the status it was made for: %s", approve)
+	}
+	post := func(path string, e, from, s string) response {
+		return f.do(http.MethodPost, f.srv.URL+path, url.Values{"e": {e}, "from": {from}, "s": {s}}, nil)
 	}
 	// Forged: another signature, an action it was not made for, another
-	// comment, a later expiry.
-	forged := []struct{ name, path, e, s string }{
-		{"bad signature", u.Path, q.Get("e"), "AAAA" + q.Get("s")[4:]},
-		{"no signature", u.Path, q.Get("e"), ""},
-		{"other action", strings.Replace(u.Path, "/approve", "/spam", 1), q.Get("e"), q.Get("s")},
-		{"other comment", strings.Replace(u.Path, "/"+itoa(c.ID)+"/", "/"+itoa(c.ID+1)+"/", 1), q.Get("e"), q.Get("s")},
-		{"longer life", u.Path, itoa(f.clock.Now().Add(365 * 24 * time.Hour).Unix()), q.Get("s")},
+	// comment, a later expiry, another status it was made for.
+	forged := []struct{ name, path, e, from, s string }{
+		{"bad signature", u.Path, q.Get("e"), "pending", "AAAA" + q.Get("s")[4:]},
+		{"no signature", u.Path, q.Get("e"), "pending", ""},
+		{"other action", strings.Replace(u.Path, "/approve", "/spam", 1), q.Get("e"), "pending", q.Get("s")},
+		{"other comment", strings.Replace(u.Path, "/"+itoa(c.ID)+"/", "/"+itoa(c.ID+1)+"/", 1), q.Get("e"), "pending", q.Get("s")},
+		{"longer life", u.Path, itoa(f.clock.Now().Add(365 * 24 * time.Hour).Unix()), "pending", q.Get("s")},
+		{"other status", u.Path, q.Get("e"), "spam", q.Get("s")},
+		{"no status", u.Path, q.Get("e"), "", q.Get("s")},
 	}
 	for _, tc := range forged {
-		if r := post(tc.path, tc.e, tc.s); r.code != http.StatusForbidden || !strings.Contains(r.body, "nothing was done") {
+		if r := post(tc.path, tc.e, tc.from, tc.s); r.code != http.StatusForbidden || !strings.Contains(r.body, "nothing was done") {
 			t.Errorf("%s: %d\n%s", tc.name, r.code, r.body)
 		}
 	}
@@ -237,7 +276,7 @@ func TestModerationLinks(t *testing.T) {
 
 	// Expired: the links work for 14 days.
 	f.clock.add(notify.ActionLinkTTL + time.Minute)
-	if r := post(u.Path, q.Get("e"), q.Get("s")); r.code != http.StatusForbidden {
+	if r := post(u.Path, q.Get("e"), "pending", q.Get("s")); r.code != http.StatusForbidden {
 		t.Errorf("expired link: %d", r.code)
 	}
 	f.clock.add(-notify.ActionLinkTTL)
@@ -246,7 +285,7 @@ func TestModerationLinks(t *testing.T) {
 	}
 
 	// The button's POST approves, and the post's subscribers hear of it.
-	r = post(u.Path, q.Get("e"), q.Get("s"))
+	r = post(u.Path, q.Get("e"), "pending", q.Get("s"))
 	if r.code != http.StatusOK || !strings.Contains(r.body, "Comment approved") {
 		t.Fatalf("approve POST: %d\n%s", r.code, r.body)
 	}
@@ -254,25 +293,27 @@ func TestModerationLinks(t *testing.T) {
 	if status() != blog.CommentApproved {
 		t.Fatalf("status after approve = %s", status())
 	}
-	msgs := f.sent.take()
+	msgs := f.take()
 	if len(msgs) != 1 || msgs[0].To != "alice@example.org" || !strings.Contains(msgs[0].Text, "Hold <i>me</i>") {
 		t.Fatalf("follow-ups after approval: %+v", msgs)
 	}
-	// Pressed again: nothing more to do, nobody mailed twice.
-	if r := post(u.Path, q.Get("e"), q.Get("s")); r.code != http.StatusOK {
-		t.Errorf("second approve: %d", r.code)
+	// Pressed again: the comment is no longer as the mail knew it; nothing
+	// is done, nobody mailed twice.
+	if r := post(u.Path, q.Get("e"), "pending", q.Get("s")); r.code != http.StatusConflict || !strings.Contains(r.body, "This comment was approved by a moderator") {
+		t.Errorf("second approve: %d\n%s", r.code, r.body)
 	}
-	if msgs := f.sent.take(); len(msgs) != 0 {
+	if msgs := f.take(); len(msgs) != 0 {
 		t.Errorf("mails after a second approval: %d", len(msgs))
 	}
-	if r := f.do(http.MethodGet, approve, nil, nil); !strings.Contains(r.body, "approved already") || strings.Contains(r.body, "<form") {
+	if r := f.do(http.MethodGet, approve, nil, nil); !strings.Contains(r.body, "approved by a moderator") || strings.Contains(r.body, "<form") {
 		t.Errorf("approve page of an approved comment:\n%s", r.body)
 	}
 
-	// The spam link from the same mail still works.
+	// The spam link from the same mail was made for a held comment: it
+	// does not act on the approved one.
 	su, _ := url.Parse(spam)
-	if r := post(su.Path, su.Query().Get("e"), su.Query().Get("s")); r.code != http.StatusOK || status() != blog.CommentSpam {
-		t.Errorf("spam POST: %d, status %s", r.code, status())
+	if r := post(su.Path, su.Query().Get("e"), su.Query().Get("from"), su.Query().Get("s")); r.code != http.StatusConflict || status() != blog.CommentApproved {
+		t.Errorf("spam POST on an approved comment: %d, status %s", r.code, status())
 	}
 	// A deleted comment: 404.
 	if _, err := f.st.DeleteComments(ctx, c.ID); err != nil {

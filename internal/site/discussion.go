@@ -21,6 +21,8 @@ const (
 	KeyCommentIPDays       = "comment_ip_days"             // keep commenters' IPs this many days
 	KeyAkismetKey          = "akismet_key"                 // empty: no outside spam service
 	KeyAkismetURL          = "akismet_url"                 // Akismet-compatible endpoint
+	KeyCommentsNotify      = "comments_notify"             // "1": email whenever anyone posts a comment
+	KeyModerationNotify    = "moderation_notify"           // "1": email whenever a comment is held for moderation
 )
 
 // Discussion is how comments are taken and moderated.
@@ -37,12 +39,17 @@ type Discussion struct {
 	IPRetentionDays    int
 	AkismetKey         string
 	AkismetURL         string
+	// NotifyComments and NotifyModeration are WordPress's "Email me
+	// whenever anyone posts a comment / a comment is held for moderation":
+	// the site's owner and the post's author are told.
+	NotifyComments   bool
+	NotifyModeration bool
 }
 
 // DefaultDiscussion returns WordPress's defaults.
 func DefaultDiscussion() Discussion {
 	return Discussion{PreviouslyApproved: true, MaxLinks: 2, ThreadDepth: 5, CommentsPerPage: 50,
-		IPRetentionDays: 60, AkismetURL: "https://rest.akismet.com"}
+		IPRetentionDays: 60, AkismetURL: "https://rest.akismet.com", NotifyComments: true, NotifyModeration: true}
 }
 
 func words(s string) []string {
@@ -69,6 +76,8 @@ func applyDiscussion(d *Discussion, v map[string]string) {
 	flag(KeyCommentModeration, &d.ManualApproval)
 	flag(KeyCommentPreviouslyOK, &d.PreviouslyApproved)
 	flag(KeyShowGravatar, &d.ShowGravatar)
+	flag(KeyCommentsNotify, &d.NotifyComments)
+	flag(KeyModerationNotify, &d.NotifyModeration)
 	num(KeyCommentMaxLinks, &d.MaxLinks, 0, 1000)
 	num(KeyCloseCommentsDays, &d.CloseAfterDays, 0, 100000)
 	num(KeyThreadDepth, &d.ThreadDepth, 1, 10)

@@ -2,8 +2,10 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/store"
@@ -105,5 +107,64 @@ func TestModerationScopeAndPrivacyQueries(t *testing.T) {
 	}
 	if n, _ := s.DeleteCommentsByEmail(ctx, ""); n != 0 {
 		t.Error("an empty address deleted comments")
+	}
+}
+
+// TestSetCommentStatusFrom: a change conditioned on the status a comment
+// had acts only while it still has it, and records when the status
+// changed; setting the status a comment has already records nothing.
+func TestSetCommentStatusFrom(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.New(t)
+	p := newPost("Moderated")
+	if _, err := s.SavePost(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	c := &blog.Comment{PostID: p.ID, Status: blog.CommentPending, AuthorName: "R", AuthorEmail: "r@example.com",
+		Content: "x", ContentHTML: "x", CreatedAt: time.Now().Add(-time.Hour)}
+	if err := s.CreateComment(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if at, err := s.CommentStatusChangedAt(ctx, c.ID); err != nil || !at.IsZero() {
+		t.Fatalf("a new comment's status change: %v, %v", at, err)
+	}
+	if _, err := s.SetCommentStatus(ctx, blog.CommentSpam, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	at, err := s.CommentStatusChangedAt(ctx, c.ID)
+	if err != nil || time.Since(at) > time.Minute {
+		t.Fatalf("status change recorded at %v, %v", at, err)
+	}
+	// A link made while it was pending: nothing happens.
+	if ok, err := s.SetCommentStatusFrom(ctx, c.ID, blog.CommentPending, blog.CommentApproved); err != nil || ok {
+		t.Fatalf("SetCommentStatusFrom(pending) on spam: %v, %v", ok, err)
+	}
+	if got, _ := s.Comment(ctx, c.ID); got.Status != blog.CommentSpam {
+		t.Fatalf("status %s, want spam", got.Status)
+	}
+	if ok, err := s.SetCommentStatusFrom(ctx, c.ID, blog.CommentSpam, blog.CommentTrash); err != nil || !ok {
+		t.Fatalf("SetCommentStatusFrom(spam): %v, %v", ok, err)
+	}
+	if ok, _ := s.SetCommentStatusFrom(ctx, c.ID+1, blog.CommentSpam, blog.CommentTrash); ok {
+		t.Error("changed a comment that does not exist")
+	}
+	if _, err := s.CommentStatusChangedAt(ctx, c.ID+1); !errors.Is(err, blog.ErrNotFound) {
+		t.Errorf("status change of no comment: %v", err)
+	}
+	// Restoring from the trash is a change too; the same status again is not.
+	if _, err := s.RestoreComments(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Comment(ctx, c.ID); got.Status != blog.CommentSpam {
+		t.Errorf("restored to %s, want spam", got.Status)
+	}
+	if _, err := s.DB().ExecContext(ctx, "UPDATE comments SET status_changed_at = 5"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetCommentStatus(ctx, blog.CommentSpam, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if at, _ := s.CommentStatusChangedAt(ctx, c.ID); at.Unix() != 5 {
+		t.Errorf("setting the same status moved the change time to %v", at)
 	}
 }

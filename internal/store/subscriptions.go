@@ -203,13 +203,26 @@ func (s *Store) UnsubscribeAllComments(ctx context.Context, token string, now ti
 	return sub, nil
 }
 
+// activeSubscriptions selects the subscriptions that get mail: confirmed,
+// of an address that did not ask for no follow-ups. Conditions follow.
+const activeSubscriptions = "SELECT " + subscriptionCols + ` FROM comment_subscriptions cs
+	JOIN posts p ON p.id = cs.post_id JOIN comment_subscribers sb ON sb.email = cs.email
+	WHERE cs.confirmed_at IS NOT NULL AND sb.confirmed_at IS NOT NULL AND sb.unsubscribed_all_at IS NULL`
+
+// ActiveCommentSubscription returns the subscription with id when it gets
+// mail (see ActiveCommentSubscriptions), else blog.ErrNotFound.
+func (s *Store) ActiveCommentSubscription(ctx context.Context, id int64) (*CommentSubscription, error) {
+	sub, err := scanSubscription(s.conn.QueryRowContext(ctx, s.q(activeSubscriptions+" AND cs.id = ?"), id))
+	if err != nil {
+		return nil, notFound(err, "active comment subscription")
+	}
+	return &sub, nil
+}
+
 // ActiveCommentSubscriptions returns the subscriptions of postID that get
 // mail: confirmed, of an address that did not ask for no follow-ups.
 func (s *Store) ActiveCommentSubscriptions(ctx context.Context, postID int64) ([]CommentSubscription, error) {
-	rows, err := s.conn.QueryContext(ctx, s.q("SELECT "+subscriptionCols+` FROM comment_subscriptions cs
-		JOIN posts p ON p.id = cs.post_id JOIN comment_subscribers sb ON sb.email = cs.email
-		WHERE cs.post_id = ? AND cs.confirmed_at IS NOT NULL AND sb.confirmed_at IS NOT NULL
-		AND sb.unsubscribed_all_at IS NULL ORDER BY cs.id`), postID)
+	rows, err := s.conn.QueryContext(ctx, s.q(activeSubscriptions+" AND cs.post_id = ? ORDER BY cs.id"), postID)
 	if err != nil {
 		return nil, fmt.Errorf("store: active comment subscriptions: %w", err)
 	}

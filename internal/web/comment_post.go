@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"github.com/quirehq/quire/internal/clientip"
 	"github.com/quirehq/quire/internal/comments"
 	"github.com/quirehq/quire/internal/site"
+	"github.com/quirehq/quire/internal/store"
 )
 
 // maxCommentForm bounds a comment form's body: room for the longest
@@ -114,11 +116,20 @@ func (h *Handler) commentPost(w http.ResponseWriter, r *http.Request) {
 
 	in := blog.CommentInput{PostID: p.ID, ParentID: parent, AuthorName: form.Name, AuthorEmail: form.Email,
 		AuthorURL: form.URL, Content: form.Comment}
-	cm, err := h.Comments.Submit(ctx, comments.Request{
+	req := comments.Request{
 		Input: in, Post: p, User: user,
 		IP: clientip.From(r), UserAgent: r.UserAgent(), Referer: r.Referer(),
 		Token: form.Token, Honeypot: f.Get(fieldHoneypot),
-	})
+	}
+	if h.Notify != nil {
+		// The mail about the comment, and the reader's follow-up
+		// subscription, are stored with it or not at all.
+		subscribe := form.Subscribe
+		req.Then = func(ctx context.Context, tx *store.Store, c *blog.Comment) error {
+			return h.Notify.CommentStored(ctx, tx, c, subscribe)
+		}
+	}
+	cm, err := h.Comments.Submit(ctx, req)
 	if err != nil {
 		if fe, ok := blog.AsValidation(err); ok {
 			msg := ""
@@ -140,7 +151,17 @@ func (h *Handler) commentPost(w http.ResponseWriter, r *http.Request) {
 			h.refused(w, r, st, ver, c, p, form, status, nil, ref.Msg)
 			return
 		}
-		h.fail(w, r, err)
+		if store.IsUnavailable(err) {
+			h.fail(w, r, err)
+			return
+		}
+		// Nothing was stored: show the form again with what they wrote, so
+		// sending it again is one click.
+		h.Logger.ErrorContext(ctx, "web: store comment", "post", p.ID, "err", err)
+		w.Header().Set("Retry-After", "30")
+		h.refused(w, r, st, ver, c, p, form, http.StatusServiceUnavailable, nil,
+			"Your comment could not be saved just now because of a problem on our side; nothing was stored. "+
+				"Please send it again in a moment.")
 		return
 	}
 
@@ -149,8 +170,6 @@ func (h *Handler) commentPost(w http.ResponseWriter, r *http.Request) {
 	} else if readCommenter(r) != nil {
 		setCommenter(w, r, st, nil)
 	}
-	h.notifyStored(r, cm, form.Subscribe)
-
 	list, err := h.Store.PostComments(ctx, p.ID)
 	if err != nil {
 		h.fail(w, r, err)
@@ -238,26 +257,4 @@ func (h *Handler) refused(w http.ResponseWriter, r *http.Request, st *site.Setti
 		page = pageOfComment(roots, st.Discussion.CommentsPerPage, form.ParentID)
 	}
 	h.showPost(w, r, st, ver, c, p, postOpts{cpage: page, form: form, status: status})
-}
-
-// notifyStored tells the notifier of a stored comment; a failure to tell is
-// logged, never shown: the comment is stored.
-func (h *Handler) notifyStored(r *http.Request, cm *blog.Comment, subscribe bool) {
-	if h.Notify == nil {
-		return
-	}
-	ctx := r.Context()
-	if err := h.Notify.CommentStored(ctx, cm); err != nil {
-		h.Logger.ErrorContext(ctx, "web: comment stored: notify", "comment", cm.ID, "err", err)
-	}
-	if cm.Status == blog.CommentApproved {
-		if err := h.Notify.CommentApproved(ctx, cm); err != nil {
-			h.Logger.ErrorContext(ctx, "web: comment approved: notify", "comment", cm.ID, "err", err)
-		}
-	}
-	if subscribe && cm.AuthorEmail != "" && (cm.Status == blog.CommentApproved || cm.Status == blog.CommentPending) {
-		if err := h.Notify.Subscribe(ctx, cm.PostID, cm.AuthorEmail); err != nil {
-			h.Logger.ErrorContext(ctx, "web: follow-up subscription", "comment", cm.ID, "err", err)
-		}
-	}
 }

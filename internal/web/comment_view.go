@@ -28,7 +28,13 @@ type commentView struct {
 	ReplyURL   string // empty at the deepest level and on held comments
 	Depth      int
 	Held       bool // shown only to its author, awaiting moderation
-	Replies    []*commentView
+	// LoginURL, on a held comment of a logged-out writer, is where they
+	// log in if they have an account: a guest's comment that gives an
+	// account's address always waits for a moderator. Every held guest
+	// comment gets it, so the page does not tell whether an address has an
+	// account.
+	LoginURL string
+	Replies  []*commentView
 }
 
 // commentsView is the discussion under a post: count, one page of the
@@ -138,12 +144,13 @@ func commentDate(st *site.Settings, t time.Time) (string, string) {
 
 // threadContext is what turning comments into views needs once per page.
 type threadContext struct {
-	st       *site.Settings
-	post     *blog.Post
-	depth    int
-	avatar   func(c *blog.Comment) string
-	heldID   int64
-	canReply bool
+	st        *site.Settings
+	post      *blog.Post
+	depth     int
+	avatar    func(c *blog.Comment) string
+	heldID    int64
+	heldLogin string // LoginURL of a held guest comment
+	canReply  bool
 }
 
 func (tc *threadContext) view(n *blog.ThreadNode) *commentView {
@@ -156,6 +163,9 @@ func (tc *threadContext) view(n *blog.ThreadNode) *commentView {
 		HTML:       template.HTML(c.ContentHTML),
 		Depth:      n.Depth,
 		Held:       c.ID == tc.heldID && c.Status != blog.CommentApproved,
+	}
+	if cv.Held {
+		cv.LoginURL = tc.heldLogin
 	}
 	if strings.TrimSpace(cv.AuthorName) == "" {
 		cv.AuthorName = "Anonymous"
@@ -271,6 +281,10 @@ func (h *Handler) renderThread(ctx context.Context, st *site.Settings, p *blog.P
 	tc := &threadContext{st: st, post: p, depth: d.ThreadDepth, avatar: avatar, canReply: open}
 	if ds.held != nil {
 		tc.heldID = ds.held.ID
+		if ds.held.UserID == 0 {
+			// The admin's login returns only to admin pages (?next=).
+			tc.heldLogin = "/admin/login"
+		}
 	}
 	per := max(d.CommentsPerPage, 1)
 	from, to := (ds.page-1)*per, min(ds.page*per, len(roots))

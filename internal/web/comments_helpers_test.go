@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,35 +18,42 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/comments"
+	"github.com/quirehq/quire/internal/store"
 	"github.com/quirehq/quire/internal/web"
 )
 
-// fakeNotifier records what the reader pages tell the notifier.
+// fakeNotifier records what the reader pages tell the notifier, as the
+// real one sorts it: every stored comment, the approved ones, and the
+// subscriptions asked for. With err set it fails, after writing a
+// subscription in the comment's transaction, as a job insert failing
+// after the first writes would.
 type fakeNotifier struct {
 	mu         sync.Mutex
 	stored     []int64
 	approved   []int64
 	subscribed []string // "postID email"
+	err        error
 }
 
-func (f *fakeNotifier) CommentStored(_ context.Context, c *blog.Comment) error {
+func (f *fakeNotifier) CommentStored(ctx context.Context, tx *store.Store, c *blog.Comment, subscribe bool) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if tx.Tx() == nil {
+		return errors.New("told outside the comment's transaction")
+	}
+	if f.err != nil {
+		if _, _, err := tx.AddCommentSubscription(ctx, c.PostID, c.AuthorEmail, time.Now()); err != nil {
+			return err
+		}
+		return f.err
+	}
 	f.stored = append(f.stored, c.ID)
-	return nil
-}
-
-func (f *fakeNotifier) CommentApproved(_ context.Context, c *blog.Comment) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.approved = append(f.approved, c.ID)
-	return nil
-}
-
-func (f *fakeNotifier) Subscribe(_ context.Context, postID int64, email string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.subscribed = append(f.subscribed, itoa(postID)+" "+email)
+	if c.Status == blog.CommentApproved {
+		f.approved = append(f.approved, c.ID)
+	}
+	if subscribe && c.AuthorEmail != "" && (c.Status == blog.CommentApproved || c.Status == blog.CommentPending) {
+		f.subscribed = append(f.subscribed, itoa(c.PostID)+" "+c.AuthorEmail)
+	}
 	return nil
 }
 

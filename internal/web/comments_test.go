@@ -6,6 +6,7 @@ import (
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -395,6 +396,57 @@ func TestLoggedInComment(t *testing.T) {
 	ce.get(postPath).has(t, "Post author", "Thanks for reading.", ">Ann Writer</b>")
 	// Everyone else still gets the public page.
 	ce.get(postPath).lacks(t, "Logged in as")
+}
+
+// TestGuestWithAnAccountsAddressIsHeld: a logged-out guest typing the post
+// author's name and address — approved at once before, as "previously
+// approved" — waits for a moderator, and the held view says to log in.
+func TestGuestWithAnAccountsAddressIsHeld(t *testing.T) {
+	ce := newCommentEnv(t, nil)
+	p := ce.post("What Business Are You In?", day(2011, 1, 5), nil)
+	ce.comment(p, 0, "Ann Writer", "ann@example.com", "The author's own earlier word.", blog.CommentApproved)
+	r := ce.send(form(p, ce.token(postPath), "author", "Ann Writer", "email", "Ann@Example.com", "comment", "Trust me, I wrote this post."))
+	if r.code != http.StatusSeeOther {
+		t.Fatalf("submit: %d\n%s", r.code, r.body)
+	}
+	held, _ := ce.st.PostComments(context.Background(), p.ID, blog.CommentPending)
+	if len(held) != 1 || held[0].UserID != 0 {
+		t.Fatalf("held comments: %+v, want the guest's", held)
+	}
+	u, _ := url.Parse(r.hdr.Get("Location"))
+	ce.get(u.RequestURI()).has(t, "Trust me, I wrote this post.", "Your comment is awaiting moderation.",
+		`<a href="/admin/login">log in</a>`, "comments that give an account's email address without logging in always wait for a moderator")
+	ce.get(postPath).lacks(t, "Trust me")
+}
+
+// TestCommentNotStoredWithoutItsMail: when what follows a comment (its
+// mail jobs, the follow-up subscription) cannot be written, the comment
+// is not stored either; the form comes back with what was typed, and
+// sending it again is not refused as a duplicate.
+func TestCommentNotStoredWithoutItsMail(t *testing.T) {
+	ce := newCommentEnv(t, map[string]string{site.KeyCommentPreviouslyOK: "0"})
+	p := ce.post("What Business Are You In?", day(2011, 1, 5), nil)
+	ce.notes.err = errors.New("the job table is locked")
+	tok := ce.token(postPath)
+	v := form(p, tok, "comment", "Worth keeping, every word.", "subscribe", "1")
+	r := ce.send(v)
+	if r.code != http.StatusServiceUnavailable {
+		t.Fatalf("submit with the queue failing: %d\n%s", r.code, r.body)
+	}
+	r.has(t, "nothing was stored", "Worth keeping, every word.", `value="rita@example.org"`)
+	if n := ce.count(p); n != 0 {
+		t.Fatalf("%d comments stored without their mail", n)
+	}
+	if subs, _, _ := ce.st.PrivacySubscriptions(context.Background(), "rita@example.org"); len(subs) != 0 {
+		t.Fatalf("subscription stored without its comment: %+v", subs)
+	}
+	ce.notes.err = nil
+	if r := ce.send(v); r.code != http.StatusSeeOther {
+		t.Fatalf("the same comment again: %d\n%s", r.code, r.body)
+	}
+	if n := ce.count(p); n != 1 || len(ce.notes.stored) != 1 || len(ce.notes.subscribed) != 1 {
+		t.Errorf("after the retry: %d comments, notifier %+v", n, ce.notes)
+	}
 }
 
 func TestCommentPages(t *testing.T) {

@@ -17,13 +17,12 @@ import (
 	"github.com/quirehq/quire/internal/theme"
 )
 
-// CommentNotifier hears of comments stored by the reader form: it mails the
-// post's author, the post's follow-up subscribers, and starts a follow-up
-// subscription for a reader who asked for one.
+// CommentNotifier hears of comments stored by the reader form, in the
+// transaction tx that stores them: it writes the jobs that mail the
+// moderators and the post's follow-up subscribers, and the follow-up
+// subscription of a reader who asked for one. Its error stores nothing.
 type CommentNotifier interface {
-	CommentStored(ctx context.Context, c *blog.Comment) error
-	CommentApproved(ctx context.Context, c *blog.Comment) error
-	Subscribe(ctx context.Context, postID int64, email string) error
+	CommentStored(ctx context.Context, tx *store.Store, c *blog.Comment, subscribe bool) error
 }
 
 // Deps is what the reader pages need.
