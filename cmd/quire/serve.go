@@ -6,29 +6,21 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"net"
-	"net/http"
 	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/quirehq/quire/internal/admin"
-	"github.com/quirehq/quire/internal/auth"
+	"github.com/quirehq/quire/internal/app"
 	"github.com/quirehq/quire/internal/clientip"
-	"github.com/quirehq/quire/internal/comments"
 	"github.com/quirehq/quire/internal/config"
 	"github.com/quirehq/quire/internal/demo"
-	"github.com/quirehq/quire/internal/jobs"
 	"github.com/quirehq/quire/internal/mail"
-	"github.com/quirehq/quire/internal/notify"
-	"github.com/quirehq/quire/internal/safehttp"
 	"github.com/quirehq/quire/internal/server"
-	"github.com/quirehq/quire/internal/session"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/theme"
-	"github.com/quirehq/quire/internal/web"
 )
 
 // serveConfig is everything quire serve can be told.
@@ -147,44 +139,20 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			return set.MailFrom
 		})
 	}
-	now := time.Now
-	// Mail jobs name IDs; this process builds each message when its job
-	// runs, with its own settings and base URL, whoever wrote the job.
-	notifier := &notify.Notifier{Store: st, Site: s, Now: now}
-	composers := notifier.Composers()
-	maps.Copy(composers, admin.MailComposers(st, s))
-	queue, err := jobs.New(jobs.Config{Store: st, Site: s, Mail: direct, Logger: logger, Composers: composers})
-	if err != nil {
-		return err
-	}
-	notifier.Jobs = queue
-	if err := queue.Start(ctx); err != nil {
-		return err
-	}
-
-	// The session cookie's flags follow the site's cookie policy on each
-	// request (Secure when the base URL in effect is https).
-	sessions := session.New(st)
-	passwords := auth.NewHasher(0, 0) // Argon2id work: about one per core at once
-
 	var metrics *server.Metrics
 	if c.metricsAddr != "" {
 		metrics = server.NewMetrics()
 	}
-	discussion := &comments.Service{Store: st, Site: s, HTTP: safehttp.New(safehttp.Options{Timeout: 5 * time.Second}), Now: now}
-	h := server.Handler(server.Options{
-		Store: st,
-		Web: web.Deps{Store: st, Site: s, Theme: th, Logger: logger, Now: now,
-			Comments: discussion, Notify: notifier, Sessions: sessions,
-			Mastodon: web.NewMastodonServers(safehttp.New(safehttp.Options{Timeout: 3 * time.Second, MaxBody: 256 << 10}))},
-		Admin: admin.Deps{Store: st, Site: s, Sessions: sessions, Mailer: queue, Jobs: queue, Logger: logger, Now: now,
-			MailTest: direct, Notify: notifier, Passwords: passwords},
-		Mounts:   []interface{ Routes(*http.ServeMux) }{notifier},
-		Sessions: sessions,
-		ClientIP: resolver,
-		Logger:   logger,
-		Metrics:  metrics,
-	})
+	a, err := app.New(app.Config{Store: st, Site: s, Theme: th, Mail: direct, Logger: logger,
+		ClientIP: resolver, Metrics: metrics})
+	if err != nil {
+		return err
+	}
+	if err := a.Start(ctx); err != nil {
+		return err
+	}
+	h := a.Handler
+	queue := a.Queue
 
 	set, _, err := s.Current(ctx)
 	if err != nil {

@@ -51,10 +51,10 @@ func BenchmarkRenderPost(b *testing.B) {
 // readers get it until the content changes.
 func BenchmarkServePostCached(b *testing.B) {
 	e, path := benchPostEnv(b)
-	benchGet(b, e.mux, path)
+	benchGet(b, e.h, path)
 }
 
-func benchGet(b *testing.B, mux *http.ServeMux, path string) {
+func benchGet(b *testing.B, mux http.Handler, path string) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {

@@ -19,15 +19,13 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/quirehq/quire/internal/app/apptest"
 	"github.com/quirehq/quire/internal/browsertest"
 
 	"github.com/quirehq/quire/internal/blog"
-	"github.com/quirehq/quire/internal/comments"
-	"github.com/quirehq/quire/internal/server"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store/storetest"
 	"github.com/quirehq/quire/internal/theme"
-	"github.com/quirehq/quire/internal/web"
 )
 
 // testClock is the site's clock: real time plus a skip the test moves on,
@@ -54,25 +52,19 @@ func newLiveSite(t *testing.T) *liveSite {
 		t.Fatal(err)
 	}
 	ls := &liveSite{t: t, clock: &testClock{}}
-	s := site.New(st, site.Overrides{})
-	mux := http.NewServeMux()
-	web.New(web.Deps{Store: st, Site: s, Theme: th, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil)), Now: ls.clock.now,
-		Comments: &comments.Service{Store: st, Site: s, Now: ls.clock.now}}).Routes(mux)
-	// Each comment comes from its own address, as from many readers, so
-	// per-address limits do not stop the test.
+	// Served as quire serve wires it (CSP, cross-origin protection, the
+	// real comment service), trusting the loopback test client as a proxy
+	// so each comment can come from its own address, as from many
+	// readers, and per-address limits do not stop the test.
+	as := apptest.New(t, st, apptest.Options{Now: ls.clock.now, Theme: th, TrustedProxies: "127.0.0.1",
+		Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))})
 	var n atomic.Int64
-	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
 			k := n.Add(1)
-			r.RemoteAddr = fmt.Sprintf("10.0.%d.%d:5000", k/250, 1+k%250)
+			r.Header.Set("X-Forwarded-For", fmt.Sprintf("10.0.%d.%d", k/250, 1+k%250))
 		}
-		mux.ServeHTTP(w, r)
-	})
-	h = http.NewCrossOriginProtection().Handler(h)
-	csp := h
-	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", server.ContentSecurityPolicy)
-		csp.ServeHTTP(w, r)
+		as.Handler.ServeHTTP(w, r)
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -83,7 +75,7 @@ func newLiveSite(t *testing.T) *liveSite {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	ls.env = &env{t: t, st: st, now: ls.clock.now()}
+	ls.env = &env{t: t, st: st, now: ls.clock.now(), app: as, h: as.Handler, site: as.Site, theme: th}
 	ls.env.author = &blog.User{Email: "ann@example.com", Name: "Ann Writer", Role: blog.RoleOwner, PasswordHash: "x"}
 	if err := st.CreateUser(context.Background(), ls.env.author); err != nil {
 		t.Fatal(err)

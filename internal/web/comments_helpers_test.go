@@ -3,13 +3,12 @@ package web_test
 import (
 	"context"
 	"encoding/xml"
-	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,51 +17,14 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/comments"
-	"github.com/quirehq/quire/internal/store"
-	"github.com/quirehq/quire/internal/web"
+	"github.com/quirehq/quire/internal/jobs"
 )
 
-// fakeNotifier records what the reader pages tell the notifier, as the
-// real one sorts it: every stored comment, the approved ones, and the
-// subscriptions asked for. With err set it fails, after writing a
-// subscription in the comment's transaction, as a job insert failing
-// after the first writes would.
-type fakeNotifier struct {
-	mu         sync.Mutex
-	stored     []int64
-	approved   []int64
-	subscribed []string // "postID email"
-	err        error
-}
-
-func (f *fakeNotifier) CommentStored(ctx context.Context, tx *store.Store, c *blog.Comment, subscribe bool) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if tx.Tx() == nil {
-		return errors.New("told outside the comment's transaction")
-	}
-	if f.err != nil {
-		if _, _, err := tx.AddCommentSubscription(ctx, c.PostID, c.AuthorEmail, time.Now()); err != nil {
-			return err
-		}
-		return f.err
-	}
-	f.stored = append(f.stored, c.ID)
-	if c.Status == blog.CommentApproved {
-		f.approved = append(f.approved, c.ID)
-	}
-	if subscribe && c.AuthorEmail != "" && (c.Status == blog.CommentApproved || c.Status == blog.CommentPending) {
-		f.subscribed = append(f.subscribed, itoa(c.PostID)+" "+c.AuthorEmail)
-	}
-	return nil
-}
-
-// commentEnv is a reader site taking comments through the real comments
-// service, with a session manager for logged-in users.
+// commentEnv is a reader site taking comments as serve wires it: the
+// real comments service, notifier and sessions (for logged-in users).
 type commentEnv struct {
 	*env
 	svc      *comments.Service
-	notes    *fakeNotifier
 	sessions *scs.SessionManager
 	ip       string
 	made     int
@@ -76,16 +38,26 @@ func newCommentEnv(t testing.TB, settings map[string]string) *commentEnv {
 			t.Fatal(err)
 		}
 	}
-	ce := &commentEnv{env: e, notes: &fakeNotifier{}, ip: "192.0.2.10"}
-	ce.svc = &comments.Service{Store: e.st, Site: e.site, Now: func() time.Time { return e.now }}
-	ce.sessions = scs.New()
-	ce.sessions.Store = e.st.Sessions()
-	ce.sessions.Cookie.Name = "quire_session"
-	d := e.deps()
-	d.Comments, d.Notify, d.Sessions = ce.svc, ce.notes, ce.sessions
-	e.mux = http.NewServeMux()
-	web.New(d).Routes(e.mux)
-	return ce
+	return &commentEnv{env: e, svc: e.app.App.Comments, sessions: e.app.App.Sessions, ip: "192.0.2.10"}
+}
+
+// mailJobs lists the mail jobs written so far as "mail to-what", e.g.
+// "comment_moderation 3" (the comment) or "comment_confirm s2" (the
+// subscription).
+func (ce *commentEnv) mailJobs() []string {
+	ce.t.Helper()
+	var out []string
+	for _, j := range ce.app.Jobs(jobs.KindMail) {
+		job, _ := j.Args["job"].(map[string]any)
+		what := ""
+		if id, ok := job["subscription_id"].(float64); ok {
+			what = "s" + itoa(int64(id))
+		} else if id, ok := job["comment_id"].(float64); ok {
+			what = itoa(int64(id))
+		}
+		out = append(out, fmt.Sprint(job["mail"], " ", what))
+	}
+	return out
 }
 
 // comment stores a comment directly, as if moderated already; each is a

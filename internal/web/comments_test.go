@@ -6,7 +6,6 @@ import (
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quirehq/quire/internal/app/apptest"
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/site"
 )
@@ -122,12 +122,10 @@ func TestGravatarAllowedByCSP(t *testing.T) {
 	ce := newCommentEnv(t, map[string]string{site.KeyShowGravatar: "1"})
 	p := ce.post("What Business Are You In?", day(2011, 1, 5), nil)
 	ce.comment(p, 0, "Bo", "bo@example.org", "Hi.", blog.CommentApproved)
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; script-src 'self'")
-		ce.mux.ServeHTTP(w, r)
-	})
+	// The server's own policy allows images from the site only; the page
+	// adds Gravatar's origin to it.
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", postPath, nil))
+	ce.h.ServeHTTP(rec, httptest.NewRequest("GET", postPath, nil))
 	csp := rec.Header().Get("Content-Security-Policy")
 	if !strings.Contains(csp, "img-src 'self' data: https://secure.gravatar.com") || !strings.Contains(csp, "script-src 'self'") {
 		t.Errorf("CSP %q", csp)
@@ -194,8 +192,14 @@ func TestSubmitHeldThenApproved(t *testing.T) {
 	if !strings.HasPrefix(loc, postPath+"?unapproved="+itoa(c.ID)+"&moderation-hash=") || !strings.HasSuffix(loc, "#comment-"+itoa(c.ID)) {
 		t.Fatalf("Location %q", loc)
 	}
-	if ce.notes.stored[0] != c.ID || len(ce.notes.approved) != 0 || ce.notes.subscribed[0] != itoa(p.ID)+" rita@example.org" {
-		t.Errorf("notifier: %+v", ce.notes)
+	// Written with the comment: the moderators' mail and the reader's
+	// follow-up confirmation; no follow-up of a held comment.
+	subs, _, err := ce.st.PrivacySubscriptions(context.Background(), "rita@example.org")
+	if err != nil || len(subs) != 1 || subs[0].PostID != p.ID {
+		t.Fatalf("follow-up subscription: %+v %v", subs, err)
+	}
+	if got := ce.mailJobs(); len(got) != 2 || got[0] != "comment_moderation "+itoa(c.ID) || !strings.HasPrefix(got[1], "comment_confirm s") {
+		t.Errorf("mail jobs %q, want the moderation mail of %d and a confirmation", got, c.ID)
 	}
 	if r.cookie("quire_commenter") != nil {
 		t.Errorf("details cookie set without consent")
@@ -240,8 +244,10 @@ func TestSubmitHeldThenApproved(t *testing.T) {
 	if loc := r.hdr.Get("Location"); loc != postPath+"#comment-"+itoa(list[1].ID) {
 		t.Errorf("Location %q", loc)
 	}
-	if len(ce.notes.approved) != 1 || ce.notes.approved[0] != list[1].ID || len(ce.notes.subscribed) != 1 {
-		t.Errorf("notifier: %+v", ce.notes)
+	// Approved at once: its author is mailed and Rita (not confirmed yet)
+	// is not sent a follow-up.
+	if got := ce.mailJobs(); len(got) != 3 || !strings.HasSuffix(got[2], " "+itoa(list[1].ID)) {
+		t.Errorf("mail jobs after the approved reply: %q", got)
 	}
 	saved := r.cookie("quire_commenter")
 	if saved == nil || saved.MaxAge <= 0 || !saved.HttpOnly {
@@ -346,7 +352,7 @@ func TestSubmitBadInput(t *testing.T) {
 func TestCrossOriginCommentRefused(t *testing.T) {
 	ce := newCommentEnv(t, map[string]string{site.KeyCommentPreviouslyOK: "0"})
 	p := ce.post("What Business Are You In?", day(2011, 1, 5), nil)
-	h := http.NewCrossOriginProtection().Handler(ce.mux)
+	h := ce.h // the server's cross-origin protection, as serve mounts it
 	post := func(hdr ...string) int {
 		ce.now = ce.now.Add(time.Minute)
 		tok := ce.token(postPath)
@@ -426,7 +432,7 @@ func TestGuestWithAnAccountsAddressIsHeld(t *testing.T) {
 func TestCommentNotStoredWithoutItsMail(t *testing.T) {
 	ce := newCommentEnv(t, map[string]string{site.KeyCommentPreviouslyOK: "0"})
 	p := ce.post("What Business Are You In?", day(2011, 1, 5), nil)
-	ce.notes.err = errors.New("the job table is locked")
+	restore := apptest.FailJobInserts(t, ce.st)
 	tok := ce.token(postPath)
 	v := form(p, tok, "comment", "Worth keeping, every word.", "subscribe", "1")
 	r := ce.send(v)
@@ -440,12 +446,13 @@ func TestCommentNotStoredWithoutItsMail(t *testing.T) {
 	if subs, _, _ := ce.st.PrivacySubscriptions(context.Background(), "rita@example.org"); len(subs) != 0 {
 		t.Fatalf("subscription stored without its comment: %+v", subs)
 	}
-	ce.notes.err = nil
+	restore()
 	if r := ce.send(v); r.code != http.StatusSeeOther {
 		t.Fatalf("the same comment again: %d\n%s", r.code, r.body)
 	}
-	if n := ce.count(p); n != 1 || len(ce.notes.stored) != 1 || len(ce.notes.subscribed) != 1 {
-		t.Errorf("after the retry: %d comments, notifier %+v", n, ce.notes)
+	subs, _, _ := ce.st.PrivacySubscriptions(context.Background(), "rita@example.org")
+	if n := ce.count(p); n != 1 || len(subs) != 1 || len(ce.mailJobs()) != 2 {
+		t.Errorf("after the retry: %d comments, %d subscriptions, mail jobs %q", n, len(subs), ce.mailJobs())
 	}
 }
 

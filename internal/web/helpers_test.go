@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quirehq/quire/internal/app/apptest"
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
@@ -19,11 +20,14 @@ import (
 	"github.com/quirehq/quire/internal/web"
 )
 
-// env is a reader site on a real, migrated SQLite database.
+// env is a reader site on a real, migrated database, served by the
+// wiring quire serve runs (app.New): every middleware, the real comment
+// service, notifier, sessions and job queue.
 type env struct {
 	t      testing.TB
 	st     *store.Store
-	mux    *http.ServeMux
+	app    *apptest.Site
+	h      http.Handler
 	now    time.Time
 	author *blog.User
 	site   *site.Site
@@ -46,9 +50,10 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, st: st, mux: http.NewServeMux(), now: time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC),
-		site: site.New(st, site.Overrides{}), theme: th}
-	web.New(e.deps()).Routes(e.mux)
+	e := &env{t: t, st: st, now: time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC), theme: th}
+	e.app = apptest.New(t, st, apptest.Options{Now: func() time.Time { return e.now }, Theme: th,
+		Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))})
+	e.site, e.h = e.app.Site, e.app.Handler
 	e.author = &blog.User{Email: "ann@example.com", Name: "Ann Writer", Role: blog.RoleOwner, PasswordHash: "x"}
 	if err := st.CreateUser(ctx, e.author); err != nil {
 		t.Fatal(err)
@@ -56,7 +61,9 @@ func newEnv(t testing.TB) *env {
 	return e
 }
 
-// deps is what the env's reader pages run with.
+// deps is what the env's reader pages run with, for tests that mount a
+// reader handler of their own beside the env's (a fresh cache, another
+// Mastodon checker).
 func (e *env) deps() web.Deps {
 	return web.Deps{Store: e.st, Site: e.site, Theme: e.theme, Logger: slog.New(slog.NewTextHandler(testLog{e.t}, nil)),
 		Now: func() time.Time { return e.now }}
@@ -85,7 +92,7 @@ type resp struct {
 func (e *env) do(req *http.Request) resp {
 	e.t.Helper()
 	rec := httptest.NewRecorder()
-	e.mux.ServeHTTP(rec, req)
+	e.h.ServeHTTP(rec, req)
 	b, _ := io.ReadAll(rec.Result().Body)
 	return resp{code: rec.Code, hdr: rec.Header(), body: string(b)}
 }

@@ -75,7 +75,7 @@ func TestPasswordProtectedPost(t *testing.T) {
 		req := httptest.NewRequest("POST", "/post-password/", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		rec := httptest.NewRecorder()
-		e.mux.ServeHTTP(rec, req)
+		e.h.ServeHTTP(rec, req)
 		return rec
 	}
 	bad := post("wrong")

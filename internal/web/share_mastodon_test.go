@@ -13,7 +13,10 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/quirehq/quire/internal/admin"
+	"github.com/quirehq/quire/internal/clientip"
 	"github.com/quirehq/quire/internal/safehttp"
+	"github.com/quirehq/quire/internal/server"
 	"github.com/quirehq/quire/internal/web"
 )
 
@@ -97,12 +100,14 @@ func (f *fediverse) checker(allowPrivate bool) *web.MastodonServers {
 	return m
 }
 
-// withMastodon mounts the env's reader pages again with m as Deps.Mastodon.
+// withMastodon serves the env's reader pages again with m as
+// Deps.Mastodon (asking the test's servers), behind the server's
+// middleware.
 func (e *env) withMastodon(m *web.MastodonServers) {
 	d := e.deps()
 	d.Mastodon = m
-	e.mux = http.NewServeMux()
-	web.New(d).Routes(e.mux)
+	e.h = server.Handler(server.Options{Store: e.st, Web: d, Admin: admin.Deps{Store: e.st, Site: e.site},
+		Sessions: e.app.App.Sessions, ClientIP: &clientip.Resolver{}, Logger: d.Logger})
 }
 
 func TestMastodonShare(t *testing.T) {

@@ -1,0 +1,129 @@
+// Package app wires Quire's parts into one site: the job queue with every
+// mail composer, the notifier, the comment service, sessions, password
+// hashing and the HTTP handler with all its middleware. quire serve runs
+// exactly this, and the tests of the reader pages, the admin and the
+// notification pages build their sites with it too, so a wire missing here
+// fails a test.
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"maps"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/quirehq/quire/internal/admin"
+	"github.com/quirehq/quire/internal/auth"
+	"github.com/quirehq/quire/internal/clientip"
+	"github.com/quirehq/quire/internal/comments"
+	"github.com/quirehq/quire/internal/jobs"
+	"github.com/quirehq/quire/internal/mail"
+	"github.com/quirehq/quire/internal/notify"
+	"github.com/quirehq/quire/internal/safehttp"
+	"github.com/quirehq/quire/internal/server"
+	"github.com/quirehq/quire/internal/session"
+	"github.com/quirehq/quire/internal/site"
+	"github.com/quirehq/quire/internal/store"
+	"github.com/quirehq/quire/internal/theme"
+	"github.com/quirehq/quire/internal/web"
+)
+
+// Config is what a process supplies; everything else is built by New.
+type Config struct {
+	Store *store.Store
+	Site  *site.Site
+	Theme *theme.Theme
+	// Mail sends one message directly (the Outbox, or SMTP): the queue
+	// sends through it, and "send test email" uses it as it is.
+	Mail   mail.Sender
+	Logger *slog.Logger
+	// Now is the clock of pages and mail; nil is time.Now.
+	Now func() time.Time
+	// ClientIP says which proxies are believed; nil believes none.
+	ClientIP *clientip.Resolver
+	Metrics  *server.Metrics // nil: no metrics
+	// Outbound is the options of the outbound client (spam checks,
+	// Mastodon servers). Only tests set AllowPrivate.
+	Outbound safehttp.Options
+	// Queue tunes the job queue (intervals, workers); its Store, Site,
+	// Mail, Logger and Composers are set by New.
+	Queue jobs.Config
+	// Passwords runs Argon2id work; nil makes one slot per core.
+	Passwords *auth.Hasher
+}
+
+// App is a wired site. Its queue is not started: Start does that.
+type App struct {
+	Handler  http.Handler
+	Queue    *jobs.Queue
+	Notifier *notify.Notifier
+	Comments *comments.Service
+	Sessions *scs.SessionManager
+}
+
+// New wires a site from c.
+func New(c Config) (*App, error) {
+	if c.Store == nil || c.Site == nil || c.Theme == nil || c.Mail == nil {
+		return nil, errors.New("app: a store, site, theme and mail sender are needed")
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.ClientIP == nil {
+		c.ClientIP, _ = clientip.NewResolver("")
+	}
+	if c.Passwords == nil {
+		c.Passwords = auth.NewHasher(0, 0) // about one hash per core at once
+	}
+	st, s, log := c.Store, c.Site, c.Logger
+
+	// Mail jobs name IDs; this process builds each message when its job
+	// runs, with its own settings and base URL, whoever wrote the job.
+	notifier := &notify.Notifier{Store: st, Site: s, Now: c.Now}
+	composers := notifier.Composers()
+	maps.Copy(composers, admin.MailComposers(st, s))
+	qc := c.Queue
+	qc.Store, qc.Site, qc.Mail, qc.Logger, qc.Composers = st, s, c.Mail, log, composers
+	queue, err := jobs.New(qc)
+	if err != nil {
+		return nil, err
+	}
+	notifier.Jobs = queue
+
+	// The session cookie's flags follow the site's cookie policy on each
+	// request (Secure when the base URL in effect is https).
+	sessions := session.New(st)
+	spamCheck := c.Outbound
+	spamCheck.Timeout = 5 * time.Second
+	mastodon := c.Outbound
+	mastodon.Timeout, mastodon.MaxBody = 3*time.Second, 256<<10
+	discussion := &comments.Service{Store: st, Site: s, HTTP: safehttp.New(spamCheck), Now: c.Now}
+	h := server.Handler(server.Options{
+		Store: st,
+		Web: web.Deps{Store: st, Site: s, Theme: c.Theme, Logger: log, Now: c.Now,
+			Comments: discussion, Notify: notifier, Sessions: sessions,
+			Mastodon: web.NewMastodonServers(safehttp.New(mastodon))},
+		Admin: admin.Deps{Store: st, Site: s, Sessions: sessions, Mailer: queue, Jobs: queue, Logger: log, Now: c.Now,
+			MailTest: c.Mail, Notify: notifier, Passwords: c.Passwords},
+		Mounts:   []interface{ Routes(*http.ServeMux) }{notifier},
+		Sessions: sessions,
+		ClientIP: c.ClientIP,
+		Logger:   log,
+		Metrics:  c.Metrics,
+	})
+	return &App{Handler: h, Queue: queue, Notifier: notifier, Comments: discussion, Sessions: sessions}, nil
+}
+
+// Start makes the queue work jobs.
+func (a *App) Start(ctx context.Context) error { return a.Queue.Start(ctx) }
+
+// Stop finishes running jobs (cancelling them when ctx ends) and releases
+// the queue's connections.
+func (a *App) Stop(ctx context.Context) error { return a.Queue.Stop(ctx) }
