@@ -130,7 +130,7 @@ func TestLostPasswordSendsSingleUseLink(t *testing.T) {
 
 	unknown := c.post("/admin/lost-password", url.Values{"email": {"stranger@example.com"}})
 	mustStatus(t, unknown, http.StatusOK)
-	if n := len(e.mailer.messages()); n != 0 {
+	if n := len(e.app.SentMail()); n != 0 {
 		t.Fatalf("%d emails sent for an unknown address", n)
 	}
 	known := c.post("/admin/lost-password", url.Values{"email": {"ed@example.com"}})
@@ -138,7 +138,7 @@ func TestLostPasswordSendsSingleUseLink(t *testing.T) {
 	if strings.ReplaceAll(unknown.body, "stranger@example.com", "X") != strings.ReplaceAll(known.body, "ed@example.com", "X") {
 		t.Error("the answer tells a known address from an unknown one")
 	}
-	msgs := e.mailer.messages()
+	msgs := e.app.SentMail()
 	if len(msgs) != 1 || msgs[0].To != "ed@example.com" {
 		t.Fatalf("sent %+v", msgs)
 	}
@@ -170,7 +170,7 @@ func TestLostPasswordRateLimited(t *testing.T) {
 	r := c.post("/admin/lost-password", url.Values{"email": {"ed@example.com"}})
 	mustStatus(t, r, http.StatusTooManyRequests)
 	mustContain(t, r, "Too many attempts, try again in")
-	if n := len(e.mailer.messages()); n != 3 {
+	if n := len(e.app.SentMail()); n != 3 {
 		t.Fatalf("%d emails, want 3", n)
 	}
 }

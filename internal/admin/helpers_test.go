@@ -3,128 +3,42 @@ package admin_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 
-	"github.com/quirehq/quire/internal/admin"
+	"github.com/quirehq/quire/internal/app/apptest"
 	"github.com/quirehq/quire/internal/auth"
 	"github.com/quirehq/quire/internal/blog"
-	"github.com/quirehq/quire/internal/clientip"
 	"github.com/quirehq/quire/internal/jobs"
-	"github.com/quirehq/quire/internal/mail"
-	"github.com/quirehq/quire/internal/server"
-	"github.com/quirehq/quire/internal/session"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 	"github.com/quirehq/quire/internal/store/storetest"
-	"github.com/quirehq/quire/internal/theme"
-	"github.com/quirehq/quire/internal/web"
 )
 
-// fakeMailer keeps the messages it is asked to send, or fails with err.
-type fakeMailer struct {
-	mu   sync.Mutex
-	sent []mail.Message
-	err  error
-}
-
-func (f *fakeMailer) Send(ctx context.Context, m mail.Message) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.err != nil {
-		return f.err
-	}
-	f.sent = append(f.sent, m)
-	return nil
-}
-
-func (f *fakeMailer) messages() []mail.Message {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]mail.Message(nil), f.sent...)
-}
-
-// scheduled is one SchedulePublish call.
-type scheduled struct {
-	id int64
-	at time.Time
-}
-
-// fakeJobs records the publishing jobs it is given, and works mail jobs at
-// once, as the queue would later: it builds each message with the admin's
-// composers and hands it to mailer. It fails with err when set, and
-// refuses a publishing job written outside the post's transaction.
-type fakeJobs struct {
-	mu        sync.Mutex
-	calls     []scheduled
-	mails     []jobs.MailJob
-	composers map[string]jobs.Composer
-	mailer    mail.Sender
-	err       error
-}
-
-func (f *fakeJobs) SchedulePublish(ctx context.Context, tx *store.Store, id int64, at time.Time) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if tx.Tx() == nil {
-		return errors.New("a publishing job written outside the post's transaction")
-	}
-	if f.err != nil {
-		return f.err
-	}
-	f.calls = append(f.calls, scheduled{id, at})
-	return nil
-}
-
-func (f *fakeJobs) Mail(ctx context.Context, tx *store.Store, js ...jobs.MailJob) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.err != nil {
-		return f.err
-	}
-	for _, j := range js {
-		f.mails = append(f.mails, j)
-		compose := f.composers[j.Mail]
-		if compose == nil || f.mailer == nil {
-			continue
-		}
-		m, err := compose(ctx, j)
-		if errors.Is(err, jobs.ErrNothingToSend) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if err := f.mailer.Send(ctx, m); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// env is a running site on a real migrated database, served by the
-// handler quire serve builds (server.Handler), so the admin is tested
-// behind its real middleware.
+// env is a running site on a real migrated database, wired as quire serve
+// wires it (app.New: server.Handler's middleware, the real job queue,
+// notifier and mail composers), so the admin is tested as it runs. Mail
+// goes through the queue to mail, which holds what was really sent.
 type env struct {
 	t         *testing.T
 	st        *store.Store
 	site      *site.Site
 	srv       *httptest.Server
-	mailer    *fakeMailer
-	mailTest  *fakeMailer
-	jobs      *fakeJobs
+	app       *apptest.Site
+	mail      *apptest.Capture
 	passwords *auth.Hasher
 	sessions  *scs.SessionManager
+	overrides site.Overrides
+	fan       string // subscribed to follow-ups of every post addPost makes
 }
 
 func newEnv(t *testing.T) *env {
@@ -133,42 +47,53 @@ func newEnv(t *testing.T) *env {
 
 func newEnvWith(t *testing.T, o site.Overrides) *env {
 	t.Helper()
-	st := storetest.New(t)
-	e := &env{t: t, st: st, site: site.New(st, o), mailer: &fakeMailer{}, mailTest: &fakeMailer{},
-		passwords: auth.NewHasher(0, time.Minute)}
-	e.jobs = &fakeJobs{composers: admin.MailComposers(st, e.site), mailer: e.mailer}
-	e.start(nil)
+	e := &env{t: t, st: storetest.New(t), passwords: auth.NewHasher(0, time.Minute), overrides: o}
+	e.start()
 	return e
 }
 
-// start serves the site (again) with notify told of approvals.
-func (e *env) start(notify admin.CommentNotifier) {
+// start serves the site (again, with e.passwords as it is now).
+func (e *env) start() {
 	e.t.Helper()
 	if e.srv != nil {
 		e.srv.Close()
 	}
-	th, err := theme.Load("")
-	if err != nil {
-		e.t.Fatal(err)
-	}
 	// The test client connects from loopback, trusted as a proxy, so a
 	// client can speak for any address with X-Forwarded-For (client.from).
-	res, err := clientip.NewResolver("127.0.0.1")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.sessions = session.New(e.st)
-	logger := slog.New(slog.DiscardHandler)
-	e.srv = httptest.NewServer(server.Handler(server.Options{
-		Store: e.st,
-		Web:   web.Deps{Store: e.st, Site: e.site, Theme: th, Logger: logger, Sessions: e.sessions},
-		Admin: admin.Deps{Store: e.st, Site: e.site, Sessions: e.sessions, Mailer: e.mailer, Jobs: e.jobs,
-			MailTest: e.mailTest, Notify: notify, Logger: logger, Passwords: e.passwords},
-		Sessions: e.sessions,
-		ClientIP: res,
-		Logger:   logger,
-	}))
+	e.app = apptest.New(e.t, e.st, apptest.Options{Overrides: e.overrides, TrustedProxies: "127.0.0.1", Passwords: e.passwords})
+	e.site, e.mail, e.sessions = e.app.Site, e.app.Mail, e.app.App.Sessions
+	e.srv = httptest.NewServer(e.app.Handler)
 	e.t.Cleanup(e.srv.Close)
+}
+
+// scheduled is one publishing job: the post and when.
+type scheduled struct {
+	id int64
+	at time.Time
+}
+
+// publishJobs returns the publishing jobs written so far.
+func (e *env) publishJobs() []scheduled {
+	e.t.Helper()
+	var out []scheduled
+	for _, j := range e.app.Jobs(jobs.KindPublishPost) {
+		id, _ := j.Args["post_id"].(float64)
+		at, _ := time.Parse(time.RFC3339, fmt.Sprint(j.Args["at"]))
+		out = append(out, scheduled{int64(id), at})
+	}
+	return out
+}
+
+// mailJobs returns the mail jobs written so far, each as the mail it
+// names ("password_reset"…).
+func (e *env) mailJobs() []string {
+	e.t.Helper()
+	var out []string
+	for _, j := range e.app.Jobs(jobs.KindMail) {
+		job, _ := j.Args["job"].(map[string]any)
+		out = append(out, fmt.Sprint(job["mail"]))
+	}
+	return out
 }
 
 // client is a browser: it keeps cookies and does not follow redirects, so

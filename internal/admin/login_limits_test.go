@@ -102,7 +102,7 @@ func TestSimultaneousLoginsFromOneAddress(t *testing.T) {
 func TestLoginHashingIsBounded(t *testing.T) {
 	e := newEnv(t)
 	e.passwords = auth.NewHasher(2, time.Minute)
-	e.start(nil)
+	e.start()
 	addrs := make([]string, 40)
 	for i := range addrs {
 		addrs[i] = fmt.Sprintf("198.51.100.%d", i+1)
@@ -123,7 +123,7 @@ func TestLoginHashingIsBounded(t *testing.T) {
 func TestLoginBusyThenLimited(t *testing.T) {
 	e := newEnv(t)
 	e.passwords = auth.NewHasher(1, 10*time.Millisecond)
-	e.start(nil)
+	e.start()
 	release, err := e.passwords.Acquire(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -272,7 +272,7 @@ func TestKnownDeviceCookieIsBoundToItsAccount(t *testing.T) {
 // resetLink returns the path of the link in the last mail sent.
 func resetLink(t *testing.T, e *env) string {
 	t.Helper()
-	msgs := e.mailer.messages()
+	msgs := e.app.SentMail()
 	if len(msgs) == 0 {
 		t.Fatal("no mail sent")
 	}

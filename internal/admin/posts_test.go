@@ -2,7 +2,6 @@ package admin_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -10,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quirehq/quire/internal/app/apptest"
 	"github.com/quirehq/quire/internal/blog"
 )
 
@@ -111,8 +111,8 @@ func TestScheduleCallsJobs(t *testing.T) {
 	if p.Status != blog.StatusScheduled || !p.PublishedAt.Equal(want) {
 		t.Fatalf("status %s at %v, want future at %v", p.Status, p.PublishedAt, want)
 	}
-	if len(e.jobs.calls) != 1 || e.jobs.calls[0].id != id || !e.jobs.calls[0].at.Equal(want) {
-		t.Fatalf("jobs %+v", e.jobs.calls)
+	if js := e.publishJobs(); len(js) != 1 || js[0].id != id || !js[0].at.Equal(want) {
+		t.Fatalf("publishing jobs %+v, want post %d at %v", js, id, want)
 	}
 	mustContain(t, c.get(r.location), "Scheduled for", "America/New_York")
 
@@ -121,8 +121,8 @@ func TestScheduleCallsJobs(t *testing.T) {
 		"status", "future", "action", "save"))
 	mustStatus(t, r, http.StatusUnprocessableEntity)
 	mustContain(t, r, `id="err-published_at"`, "Choose a date in the future")
-	if len(e.jobs.calls) != 1 {
-		t.Fatalf("jobs %+v", e.jobs.calls)
+	if js := e.publishJobs(); len(js) != 1 {
+		t.Fatalf("publishing jobs %+v", js)
 	}
 }
 
@@ -132,7 +132,7 @@ func TestScheduleCallsJobs(t *testing.T) {
 func TestScheduledPostNeedsItsJob(t *testing.T) {
 	e := newEnv(t)
 	c, _ := e.owner()
-	e.jobs.err = errors.New("the queue table is locked")
+	restore := apptest.FailJobInserts(t, e.st)
 	future := time.Now().Add(72 * time.Hour).Format("2006-01-02")
 	r := c.post("/admin/posts/new", postForm("title", "Monday tip", "body", "Tip typed with care.", "date", future, "time", "08:15", "action", "publish"))
 	mustStatus(t, r, http.StatusUnprocessableEntity)
@@ -140,11 +140,11 @@ func TestScheduledPostNeedsItsJob(t *testing.T) {
 	if _, n, _ := e.st.ListPosts(context.Background(), blog.PostFilter{Type: "any", IncludeAll: true}); n != 0 {
 		t.Fatalf("%d posts saved without their publishing job", n)
 	}
-	e.jobs.err = nil
+	restore()
 	r = c.post("/admin/posts/new", postForm("title", "Monday tip", "body", "Tip typed with care.", "date", future, "time", "08:15", "action", "publish"))
 	mustStatus(t, r, http.StatusSeeOther)
-	if len(e.jobs.calls) != 1 || e.jobs.calls[0].id != postIDFrom(t, r) {
-		t.Fatalf("jobs %+v", e.jobs.calls)
+	if js := e.publishJobs(); len(js) != 1 || js[0].id != postIDFrom(t, r) {
+		t.Fatalf("publishing jobs %+v", js)
 	}
 }
 

@@ -124,6 +124,30 @@ func (s *Site) WaitMail(n int) []mail.Message {
 	}
 }
 
+// SentMail starts the queue, waits (up to 20 seconds) until every mail
+// job written so far has finished — sent, or found to have nothing to
+// send — and returns every message sent.
+func (s *Site) SentMail() []mail.Message {
+	s.t.Helper()
+	s.StartQueue()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		waiting := 0
+		for _, j := range s.Jobs(jobs.KindMail) {
+			if j.State != "completed" && j.State != "cancelled" && j.State != "discarded" {
+				waiting++
+			}
+		}
+		if waiting == 0 {
+			return s.Mail.Messages()
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("%d mail jobs still waiting", waiting)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // Job is one row of River's job table, as tests read it.
 type Job struct {
 	Kind  string
