@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quirehq/quire/internal/app/apptest"
 	"github.com/quirehq/quire/internal/blog"
-	"github.com/quirehq/quire/internal/jobs"
 	"github.com/quirehq/quire/internal/mail"
 	"github.com/quirehq/quire/internal/notify"
 	"github.com/quirehq/quire/internal/site"
@@ -85,9 +85,6 @@ func newFixtureWith(t *testing.T, sender mail.Sender) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.New(t)
-	if err := jobs.Migrate(ctx, st); err != nil {
-		t.Fatal(err)
-	}
 	f := &fixture{t: t, st: st, site: site.New(st, site.Overrides{BaseURL: base}), sent: &capture{},
 		clock: &clock{now: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}}
 	if c, ok := sender.(*capture); ok {
@@ -104,27 +101,12 @@ func newFixtureWith(t *testing.T, sender mail.Sender) *fixture {
 		}
 	}
 	f.post = f.newPost("What Business Are You In?", f.author.ID)
-	f.n = &notify.Notifier{Store: st, Site: f.site, Now: f.clock.Now}
-	q, err := jobs.New(jobs.Config{Store: st, Site: f.site, Mail: sender, Composers: f.n.Composers(),
-		FetchPollInterval: 20 * time.Millisecond, FetchCooldown: 5 * time.Millisecond,
-		SafetyNetInterval: -1, CleanupInterval: -1, ForgetIPsInterval: -1,
-		MailRetryDelay: func(int) time.Duration { return 10 * time.Millisecond }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := q.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = q.Stop(sctx)
-	})
-	f.n.Jobs = q
-	mux := http.NewServeMux()
-	f.n.Routes(mux)
-	// As the server mounts it: behind net/http's cross-origin protection.
-	f.srv = httptest.NewServer(http.NewCrossOriginProtection().Handler(mux))
+	// The site as serve wires it: the notifier's pages behind the server's
+	// middleware, its mail through the running queue to sender.
+	as := apptest.New(t, st, apptest.Options{Overrides: site.Overrides{BaseURL: base}, Now: f.clock.Now, Mail: sender})
+	as.StartQueue()
+	f.site, f.n = as.Site, as.App.Notifier
+	f.srv = httptest.NewServer(as.Handler)
 	t.Cleanup(f.srv.Close)
 	return f
 }

@@ -41,6 +41,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Passwords replaces the hasher (tests of bounded hashing).
 	Passwords *auth.Hasher
+	// Mail replaces the capturing sender (a real SMTP client, say);
+	// Site.Mail is then nil.
+	Mail mail.Sender
 }
 
 // Site is a wired site on a test's store.
@@ -76,8 +79,13 @@ func New(t testing.TB, st *store.Store, o Options) *Site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Site{t: t, Store: st, Site: site.New(st, o.Overrides), Mail: &Capture{}}
-	s.App, err = app.New(app.Config{Store: st, Site: s.Site, Theme: th, Mail: s.Mail, Logger: o.Logger, Now: o.Now,
+	s := &Site{t: t, Store: st, Site: site.New(st, o.Overrides)}
+	sender := o.Mail
+	if sender == nil {
+		s.Mail = &Capture{}
+		sender = s.Mail
+	}
+	s.App, err = app.New(app.Config{Store: st, Site: s.Site, Theme: th, Mail: sender, Logger: o.Logger, Now: o.Now,
 		ClientIP: res, Outbound: safehttp.Options{AllowPrivate: o.AllowPrivate}, Passwords: o.Passwords,
 		Queue: jobs.Config{FetchPollInterval: 20 * time.Millisecond, FetchCooldown: 5 * time.Millisecond,
 			SafetyNetInterval: -1, CleanupInterval: -1, ForgetIPsInterval: -1,
