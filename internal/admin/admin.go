@@ -13,6 +13,7 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/mail"
+	"github.com/quirehq/quire/internal/media"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
@@ -43,6 +44,9 @@ type Deps struct {
 	MailTest mail.Sender
 	// Notify hears of comments approved in the admin; nil tells no one.
 	Notify CommentNotifier
+	// Media checks and resizes uploads a few at a time; nil = one with
+	// media.DefaultBudget.
+	Media *media.Processor
 }
 
 // Handler serves the admin.
@@ -58,6 +62,9 @@ func New(d Deps) *Handler {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.Media == nil {
+		d.Media = media.NewProcessor(0)
 	}
 	return &Handler{Deps: d, pages: mustParsePages()}
 }
