@@ -15,6 +15,7 @@ import (
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/jobs"
 	"github.com/quirehq/quire/internal/mail"
+	"github.com/quirehq/quire/internal/media"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
@@ -52,6 +53,9 @@ type Deps struct {
 	// Passwords runs every Argon2id hash and check, a few at once; nil
 	// makes one with about one slot per core. Share one per process.
 	Passwords *auth.Hasher
+	// Media checks and resizes uploads a few at a time; nil = one with
+	// media.DefaultBudget.
+	Media *media.Processor
 }
 
 // Handler serves the admin.
@@ -70,6 +74,9 @@ func New(d Deps) *Handler {
 	}
 	if d.Passwords == nil {
 		d.Passwords = auth.NewHasher(0, 0)
+	}
+	if d.Media == nil {
+		d.Media = media.NewProcessor(0)
 	}
 	return &Handler{Deps: d, pages: mustParsePages()}
 }

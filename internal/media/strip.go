@@ -42,17 +42,6 @@ func stripMetadata(mime string, data []byte, orient int) ([]byte, error) {
 	return nil, fmt.Errorf("media: strip %s: %w", mime, errStructure)
 }
 
-// storedOriginal returns the bytes to keep as the original of an upload and
-// their type: the upload without its metadata, or, when its structure
-// cannot be walked, the decoded image img encoded again (which carries no
-// metadata at all). WebP has no encoder here, so such a WebP becomes a PNG.
-func storedOriginal(mime string, data []byte, orient int, img image.Image) ([]byte, string, error) {
-	if out, err := stripMetadata(mime, data, orient); err == nil {
-		return out, mime, nil
-	}
-	return reencode(mime, data, orient, img)
-}
-
 // reencode encodes img again, losslessly where the format allows: a JPEG
 // as a JPEG turned upright by orient, a GIF as a GIF with all its frames
 // when they decode, a PNG or WebP as a PNG.

@@ -2,7 +2,11 @@ package server
 
 import (
 	"compress/gzip"
+	"errors"
+	"html"
+	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,7 +16,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/quirehq/quire/internal/admin"
 	"github.com/quirehq/quire/internal/clientip"
+	"github.com/quirehq/quire/internal/web"
 )
 
 // statusWriter remembers the status and size of a response.
@@ -242,4 +248,134 @@ func (m *Metrics) record(method string, status int, d time.Duration) {
 	}
 	m.requests.WithLabelValues(method, strconv.Itoa(status)).Inc()
 	m.duration.WithLabelValues(method).Observe(d.Seconds())
+}
+
+// DefaultBodyLimit bounds the body of every request whose route is not
+// named in bodyLimits: login, lost password, reset, settings, moderation
+// and every other small form.
+const DefaultBodyLimit = 64 << 10
+
+// bodyLimit lets the requests of one route have a larger body.
+type bodyLimit struct {
+	pattern string // a ServeMux pattern, as the route is registered
+	max     int64
+	// stream is true when the handler reads the body as it arrives (an
+	// upload, read part by part into memory) and answers a body over max
+	// itself; every other form is read here.
+	stream bool
+}
+
+// bodyLimits names, in one place, the routes whose bodies may be larger
+// than DefaultBodyLimit, and how large.
+func bodyLimits() []bodyLimit {
+	return []bodyLimit{
+		{"POST /admin/media/{$}", admin.MaxUploadBody, true},
+		{"POST /admin/posts/new", admin.MaxPostBody, false},
+		{"POST /admin/pages/new", admin.MaxPostBody, false},
+		{"POST /admin/posts/{id}", admin.MaxPostBody, false},
+		{"POST /admin/comments/{id}", admin.MaxCommentBody, false},
+		{"POST /admin/comments/{id}/reply", admin.MaxCommentBody, false},
+		{"POST /wp-comments-post.php", web.MaxCommentBody, false},
+		// Moderation and disallowed words can be long lists.
+		{"POST /admin/settings/discussion", 1 << 20, false},
+	}
+}
+
+// limitBodies bounds every request's body to what its route allows
+// (DefaultBodyLimit unless limits says more). A body declared larger is
+// answered 413 without being read; any other body can be read only up to
+// the limit. Forms, urlencoded or multipart, are read here, in memory no
+// larger than the limit (a multipart file is never written to disk), so
+// that a form too large is answered 413 rather than read as empty, and
+// every handler finds its form parsed whichever way it was sent.
+func limitBodies(limits []bodyLimit, next http.Handler) http.Handler {
+	routes := http.NewServeMux()
+	for i := range limits {
+		routes.Handle(limits[i].pattern, &limits[i])
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		limit := bodyLimit{max: DefaultBodyLimit}
+		if h, _ := routes.Handler(r); h != nil {
+			if l, ok := h.(*bodyLimit); ok {
+				limit = *l
+			}
+		}
+		if r.ContentLength > limit.max {
+			tooLarge(w, r, limit.max)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit.max)
+		if !limit.stream {
+			ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			var err error
+			switch ct {
+			case "multipart/form-data":
+				err = r.ParseMultipartForm(limit.max)
+				if r.MultipartForm != nil {
+					defer r.MultipartForm.RemoveAll()
+				}
+			case "application/x-www-form-urlencoded":
+				err = r.ParseForm()
+			}
+			var tooBig *http.MaxBytesError
+			switch {
+			case errors.As(err, &tooBig):
+				tooLarge(w, r, limit.max)
+				return
+			case err != nil:
+				plainPage(w, r, http.StatusBadRequest, "The form could not be read",
+					"What arrived was not a whole form. Please go back and send it again.")
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ServeHTTP is never called: a bodyLimit is a ServeMux handler only to be
+// found by its pattern.
+func (l *bodyLimit) ServeHTTP(http.ResponseWriter, *http.Request) {}
+
+// tooLarge answers 413 and closes the connection, so the rest of the body
+// is never read.
+func tooLarge(w http.ResponseWriter, r *http.Request, limit int64) {
+	w.Header().Set("Connection", "close")
+	plainPage(w, r, http.StatusRequestEntityTooLarge, "Too large to send",
+		"What you sent is larger than this form takes (at most "+sizeText(limit)+"). "+
+			"Go back, make it shorter and send it again: your browser has kept what you typed.")
+}
+
+// plainPage answers with a short message: a small HTML page for browsers,
+// plain text for everything else.
+func plainPage(w http.ResponseWriter, r *http.Request, status int, title, msg string) {
+	w.Header().Set("Cache-Control", "no-store")
+	if !strings.Contains(r.Header.Get("Accept"), "text/html") {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(status)
+		io.WriteString(w, title+". "+msg+"\n")
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	io.WriteString(w, "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"+
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"+
+		"<title>"+html.EscapeString(title)+"</title>\n</head>\n<body>\n<main>\n<h1>"+html.EscapeString(title)+"</h1>\n"+
+		"<p>"+html.EscapeString(msg)+"</p>\n</main>\n</body>\n</html>\n")
+}
+
+// sizeText writes n bytes as people read it: "64 KiB", "2 MiB".
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+	case n >= 1<<10:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
 }

@@ -55,6 +55,7 @@ func Handler(o Options) http.Handler {
 
 	csrf := http.NewCrossOriginProtection()
 	var h http.Handler = mux
+	h = limitBodies(bodyLimits(), h)
 	h = csrf.Handler(h)
 	h = securityHeaders(h)
 	h = gzipHandler(h)
