@@ -263,21 +263,24 @@ type bodyLimit struct {
 	// upload, read part by part into memory) and answers a body over max
 	// itself; every other form is read here.
 	stream bool
+	// tooLong, when set, is what a 413 says instead of the general
+	// message, in the words of the form.
+	tooLong string
 }
 
 // bodyLimits names, in one place, the routes whose bodies may be larger
 // than DefaultBodyLimit, and how large.
 func bodyLimits() []bodyLimit {
 	return []bodyLimit{
-		{"POST /admin/media/{$}", admin.MaxUploadBody, true},
-		{"POST /admin/posts/new", admin.MaxPostBody, false},
-		{"POST /admin/pages/new", admin.MaxPostBody, false},
-		{"POST /admin/posts/{id}", admin.MaxPostBody, false},
-		{"POST /admin/comments/{id}", admin.MaxCommentBody, false},
-		{"POST /admin/comments/{id}/reply", admin.MaxCommentBody, false},
-		{"POST /wp-comments-post.php", web.MaxCommentBody, false},
+		{"POST /admin/media/{$}", admin.MaxUploadBody, true, ""},
+		{"POST /admin/posts/new", admin.MaxPostBody, false, ""},
+		{"POST /admin/pages/new", admin.MaxPostBody, false, ""},
+		{"POST /admin/posts/{id}", admin.MaxPostBody, false, ""},
+		{"POST /admin/comments/{id}", admin.MaxCommentBody, false, ""},
+		{"POST /admin/comments/{id}/reply", admin.MaxCommentBody, false, ""},
+		{"POST /wp-comments-post.php", web.MaxCommentBody, false, web.CommentTooLong},
 		// Moderation and disallowed words can be long lists.
-		{"POST /admin/settings/discussion", 1 << 20, false},
+		{"POST /admin/settings/discussion", 1 << 20, false, ""},
 	}
 }
 
@@ -305,7 +308,7 @@ func limitBodies(limits []bodyLimit, next http.Handler) http.Handler {
 			}
 		}
 		if r.ContentLength > limit.max {
-			tooLarge(w, r, limit.max)
+			tooLarge(w, r, &limit)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit.max)
@@ -324,7 +327,7 @@ func limitBodies(limits []bodyLimit, next http.Handler) http.Handler {
 			var tooBig *http.MaxBytesError
 			switch {
 			case errors.As(err, &tooBig):
-				tooLarge(w, r, limit.max)
+				tooLarge(w, r, &limit)
 				return
 			case err != nil:
 				plainPage(w, r, http.StatusBadRequest, "The form could not be read",
@@ -342,11 +345,14 @@ func (l *bodyLimit) ServeHTTP(http.ResponseWriter, *http.Request) {}
 
 // tooLarge answers 413 and closes the connection, so the rest of the body
 // is never read.
-func tooLarge(w http.ResponseWriter, r *http.Request, limit int64) {
+func tooLarge(w http.ResponseWriter, r *http.Request, limit *bodyLimit) {
 	w.Header().Set("Connection", "close")
-	plainPage(w, r, http.StatusRequestEntityTooLarge, "Too large to send",
-		"What you sent is larger than this form takes (at most "+sizeText(limit)+"). "+
-			"Go back, make it shorter and send it again: your browser has kept what you typed.")
+	msg := limit.tooLong
+	if msg == "" {
+		msg = "What you sent is larger than this form takes (at most " + sizeText(limit.max) + "). " +
+			"Go back, make it shorter and send it again: your browser has kept what you typed."
+	}
+	plainPage(w, r, http.StatusRequestEntityTooLarge, "Too large to send", msg)
 }
 
 // plainPage answers with a short message: a small HTML page for browsers,

@@ -15,6 +15,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/quirehq/quire/internal/admin"
+	"github.com/quirehq/quire/internal/app/apptest"
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/clientip"
 	"github.com/quirehq/quire/internal/server"
@@ -40,19 +41,9 @@ func newEnv(t *testing.T) *env {
 	}
 	logs := &bytes.Buffer{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
-	s := site.New(st, site.Overrides{DefaultBaseURL: "http://127.0.0.1:8080"})
-	sessions := scs.New()
-	sessions.Store = st.Sessions()
-	res, _ := clientip.NewResolver("")
-	h := server.Handler(server.Options{
-		Store:    st,
-		Web:      web.Deps{Store: st, Site: s, Theme: th, Logger: logger},
-		Admin:    admin.Deps{Store: st, Site: s, Sessions: sessions, Logger: logger},
-		Sessions: sessions,
-		ClientIP: res,
-		Logger:   logger,
-		Metrics:  server.NewMetrics(),
-	})
+	// The site as serve wires it.
+	h := apptest.New(t, st, apptest.Options{Overrides: site.Overrides{DefaultBaseURL: "http://127.0.0.1:8080"},
+		Theme: th, Logger: logger, Metrics: server.NewMetrics()}).Handler
 	p := &blog.Post{Type: blog.TypePost, Status: blog.StatusPublished, Title: "Hello",
 		Body: strings.Repeat("words ", 400), BodyHTML: "<p>" + strings.Repeat("words ", 400) + "</p>",
 		PublishedAt: time.Date(2011, 1, 5, 0, 0, 0, 0, time.UTC)}

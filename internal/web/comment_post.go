@@ -47,7 +47,7 @@ func (h *Handler) commentPost(w http.ResponseWriter, r *http.Request) {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			h.fail(w, r, &statusError{status: http.StatusRequestEntityTooLarge,
-				msg: "Your comment is too long: keep it under 64 KiB. Go back to shorten it."})
+				msg: CommentTooLong})
 			return
 		}
 		h.fail(w, r, errBadRequest("The comment form could not be read. Please go back and try again."))

@@ -20,6 +20,7 @@ import (
 	"github.com/quirehq/quire/internal/jobs"
 	"github.com/quirehq/quire/internal/mail"
 	"github.com/quirehq/quire/internal/safehttp"
+	"github.com/quirehq/quire/internal/server"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 	"github.com/quirehq/quire/internal/theme"
@@ -41,6 +42,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Passwords replaces the hasher (tests of bounded hashing).
 	Passwords *auth.Hasher
+	// Metrics, when set, counts the site's requests.
+	Metrics *server.Metrics
 	// Mail replaces the capturing sender (a real SMTP client, say);
 	// Site.Mail is then nil.
 	Mail mail.Sender
@@ -86,7 +89,7 @@ func New(t testing.TB, st *store.Store, o Options) *Site {
 		sender = s.Mail
 	}
 	s.App, err = app.New(app.Config{Store: st, Site: s.Site, Theme: th, Mail: sender, Logger: o.Logger, Now: o.Now,
-		ClientIP: res, Outbound: safehttp.Options{AllowPrivate: o.AllowPrivate}, Passwords: o.Passwords,
+		ClientIP: res, Metrics: o.Metrics, Outbound: safehttp.Options{AllowPrivate: o.AllowPrivate}, Passwords: o.Passwords,
 		Queue: jobs.Config{FetchPollInterval: 20 * time.Millisecond, FetchCooldown: 5 * time.Millisecond,
 			SafetyNetInterval: -1, CleanupInterval: -1, ForgetIPsInterval: -1,
 			MailRetryDelay: func(int) time.Duration { return 10 * time.Millisecond }}})
