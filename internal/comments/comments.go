@@ -209,6 +209,11 @@ func (s *Service) Submit(ctx context.Context, r Request) (*blog.Comment, error) 
 		if !last.IsZero() && now.Sub(last) < FloodInterval {
 			return nil, refuse(RefusedFlood)
 		}
+		if flood, err := s.networkFlood(ctx, c.AuthorIP, now); err != nil {
+			return nil, err
+		} else if flood {
+			return nil, refuse(RefusedFlood)
+		}
 		ok, err := s.Store.Allow(ctx, "comment-ip:"+clientip.Bucket(c.AuthorIP), RateMax, RateWindow)
 		if err != nil {
 			return nil, fmt.Errorf("comments: submit: %w", err)
@@ -270,6 +275,32 @@ func (s *Service) render(text string) string {
 		return s.Render(text)
 	}
 	return markup.RenderComment(text)
+}
+
+// floodScan bounds how many recent comments the network flood check
+// reads: a site taking more than this many comments in FloodInterval is
+// under a flood anyway.
+const floodScan = 200
+
+// networkFlood reports whether a comment came from ip's network within
+// FloodInterval: an IPv6 client holds a whole /64, and must not escape
+// the flood check by changing its address inside it (IPv4 addresses are
+// compared whole, by LastCommentAt).
+func (s *Service) networkFlood(ctx context.Context, ip string, now time.Time) (bool, error) {
+	bucket := clientip.Bucket(ip)
+	if bucket == ip {
+		return false, nil
+	}
+	ips, err := s.Store.CommentIPsSince(ctx, now.Add(-FloodInterval), floodScan)
+	if err != nil {
+		return false, fmt.Errorf("comments: submit: %w", err)
+	}
+	for _, other := range ips {
+		if clientip.Bucket(other) == bucket {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // newComment builds the comment to store from a valid input: the text as

@@ -243,6 +243,11 @@ func TestSubmitRefusals(t *testing.T) {
 			c := f.approved(f.post, "Someone", "someone@example.com")
 			f.setCreated(c, base.Add(-10*time.Second), r.IP)
 		}, comments.RefusedFlood},
+		{"flood from the same IPv6 /64", nil, func(f *fixture, r *comments.Request) {
+			c := f.approved(f.post, "Someone", "someone@example.com")
+			f.setCreated(c, base.Add(-10*time.Second), "2001:db8:0:7::1")
+			r.IP = "2001:db8:0:7:a:b:c:d"
+		}, comments.RefusedFlood},
 		{"flood by email", nil, func(f *fixture, r *comments.Request) {
 			c := f.approved(f.post, "Someone", r.Input.AuthorEmail)
 			f.setCreated(c, base.Add(-14*time.Second), "203.0.113.9")
@@ -326,6 +331,25 @@ func TestRefusalMessages(t *testing.T) {
 	f.now = base.Add(5*time.Second + 15*time.Second)
 	if _, err := f.svc.Submit(f.ctx, r); err != nil {
 		t.Errorf("15 s later: %v", err)
+	}
+}
+
+// TestFloodByNetwork: an IPv6 client is one /64 for flood control; a
+// neighbouring network is someone else.
+func TestFloodByNetwork(t *testing.T) {
+	f := newFixture(t, nil)
+	for i, tc := range []struct {
+		ip     string
+		refuse bool
+	}{{"2001:db8:0:7::1", false}, {"2001:db8:0:7:ffff::2", true}, {"2001:db8:0:8::1", false}} {
+		r := f.request()
+		r.IP = tc.ip
+		r.Input.AuthorEmail = fmt.Sprintf("reader%d@example.com", i)
+		r.Input.Content = fmt.Sprintf("Remark number %d.", i)
+		_, err := f.svc.Submit(f.ctx, r)
+		if ref, refused := comments.AsRefusal(err); refused != tc.refuse || (refused && ref.Kind != comments.RefusedFlood) {
+			t.Errorf("%s: %v, want refused %v", tc.ip, err, tc.refuse)
+		}
 	}
 }
 

@@ -376,6 +376,30 @@ func (s *Store) LastCommentAt(ctx context.Context, ip, email string) (time.Time,
 	return fromUnix(ts.Int64), nil
 }
 
+// CommentIPsSince returns the addresses of comments made after since (at
+// most limit of them, newest first), for checks that compare networks
+// rather than single addresses.
+func (s *Store) CommentIPsSince(ctx context.Context, since time.Time, limit int) ([]string, error) {
+	rows, err := s.conn.QueryContext(ctx, s.q(`SELECT author_ip FROM comments WHERE created_at > ? AND author_ip <> ''
+		ORDER BY created_at DESC LIMIT ?`), since.Unix(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: recent comment addresses: %w", err)
+	}
+	defer rows.Close()
+	var ips []string
+	for rows.Next() {
+		var ip string
+		if err := rows.Scan(&ip); err != nil {
+			return nil, fmt.Errorf("store: recent comment addresses: %w", err)
+		}
+		ips = append(ips, ip)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: recent comment addresses: %w", err)
+	}
+	return ips, nil
+}
+
 // ForgetCommentIPs clears the IP address of comments older than before.
 func (s *Store) ForgetCommentIPs(ctx context.Context, before time.Time) (int, error) {
 	res, err := s.conn.ExecContext(ctx, s.q("UPDATE comments SET author_ip = '' WHERE author_ip <> '' AND created_at < ?"), before.Unix())
