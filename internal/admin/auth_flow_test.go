@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/quirehq/quire/internal/admin"
+	"github.com/quirehq/quire/internal/auth"
 	"github.com/quirehq/quire/internal/blog"
 )
 
@@ -158,6 +159,28 @@ func TestLostPasswordSendsSingleUseLink(t *testing.T) {
 	mustStatus(t, c.get(link), http.StatusGone)
 	mustStatus(t, c.post(link, url.Values{"password": {"third-password-1"}, "password2": {"third-password-1"}}), http.StatusGone)
 	mustStatus(t, e.client().post("/admin/login", url.Values{"email": {"ed@example.com"}, "password": {"ed-password-12"}}), http.StatusUnauthorized)
+}
+
+// TestStaleResetMailNotSent: a reset mail still waiting in the queue when
+// the password changes sends nothing when it runs (no fresh link for a
+// request the owner has moved past).
+func TestStaleResetMailNotSent(t *testing.T) {
+	e := newEnv(t)
+	u := e.addUser(blog.RoleEditor, "Ed Editor", "ed@example.com", "ed-password-12")
+	mustStatus(t, e.client().post("/admin/lost-password", url.Values{"email": {"ed@example.com"}}), http.StatusOK)
+	if got := e.mailJobs(); len(got) != 1 || got[0] != admin.MailPasswordReset {
+		t.Fatalf("mail jobs %v", got)
+	}
+	hash, err := auth.HashPassword("changed-password-3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.ChangePassword(context.Background(), u.ID, hash, ""); err != nil {
+		t.Fatal(err)
+	}
+	if sent := e.app.SentMail(); len(sent) != 0 {
+		t.Fatalf("a reset link was sent after the password changed: %+v", sent)
+	}
 }
 
 func TestLostPasswordRateLimited(t *testing.T) {

@@ -75,7 +75,8 @@ func (h *Handler) lostCreate(w http.ResponseWriter, r *http.Request) {
 // runs (resetMail), so no secret waits in the queue and the link uses the
 // base URL of the process that sends it.
 func (h *Handler) sendReset(r *http.Request, u *blog.User) error {
-	return h.Jobs.Mail(r.Context(), h.Store, jobs.MailJob{Mail: MailPasswordReset, UserID: u.ID})
+	return h.Jobs.Mail(r.Context(), h.Store, jobs.MailJob{Mail: MailPasswordReset, UserID: u.ID,
+		Asked: h.now().Unix(), Epoch: u.SessionEpoch})
 }
 
 // MailPasswordReset is the mail with a single-use link to choose a new
@@ -87,16 +88,21 @@ const MailPasswordReset = "password_reset"
 func MailComposers(st *store.Store, s *site.Site) map[string]jobs.Composer {
 	return map[string]jobs.Composer{
 		MailPasswordReset: func(ctx context.Context, j jobs.MailJob) (mail.Message, error) {
-			return resetMail(ctx, st, s, j.UserID)
+			return resetMail(ctx, st, s, j)
 		},
 	}
 }
 
-// resetMail issues a reset token for account userID and builds the mail
-// with its link.
-func resetMail(ctx context.Context, st *store.Store, s *site.Site, userID int64) (mail.Message, error) {
-	u, err := st.User(ctx, userID)
+// resetMail issues a reset token for the account j names and builds the
+// mail with its link. A request older than a link's life, or made before
+// the password last changed, sends nothing: a retried mail must not hand
+// out a fresh link hours later, nor after the owner has moved on.
+func resetMail(ctx context.Context, st *store.Store, s *site.Site, j jobs.MailJob) (mail.Message, error) {
+	u, err := st.User(ctx, j.UserID)
 	if errors.Is(err, blog.ErrNotFound) || (err == nil && u.Email == "") {
+		return mail.Message{}, jobs.ErrNothingToSend
+	}
+	if err == nil && (u.SessionEpoch != j.Epoch || (j.Asked != 0 && time.Since(time.Unix(j.Asked, 0)) > resetTTL)) {
 		return mail.Message{}, jobs.ErrNothingToSend
 	}
 	if err != nil {

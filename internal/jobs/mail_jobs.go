@@ -30,6 +30,12 @@ type MailJob struct {
 	// Status is a comment's status when the job was written, for mails
 	// whose links act only on a comment still in that state.
 	Status string `json:"status,omitempty"`
+	// Asked is when the mail was asked for (Unix seconds), and Epoch the
+	// account's credential generation then (blog.User.SessionEpoch), for
+	// mails that must not go out once they are stale: a reset link asked
+	// for before the password changed, or hours ago.
+	Asked int64 `json:"asked,omitempty"`
+	Epoch int64 `json:"epoch,omitempty"`
 	// Key makes the message idempotent (mail.Message.Key): a message whose
 	// key was sent already is not sent again, and a job whose key waits
 	// already is not written twice. Empty: no such guarantee.
