@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quirehq/quire/internal/app/apptest"
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/comments"
 	"github.com/quirehq/quire/internal/site"
@@ -51,36 +52,6 @@ func servedSite(t *testing.T) (env map[string]string, st *store.Store, owner *bl
 		t.Fatal(err)
 	}
 	return env, st, owner, post
-}
-
-// failJobInserts makes every insert into River's job table fail, as a
-// crash or a full disk between the comment and its jobs would, until the
-// returned function undoes it.
-func failJobInserts(t *testing.T, st *store.Store) func() {
-	t.Helper()
-	ctx := context.Background()
-	create := []string{`CREATE TRIGGER quire_test_fail BEFORE INSERT ON river_job
-		BEGIN SELECT RAISE(ABORT, 'injected fault: no job can be written'); END`}
-	drop := []string{"DROP TRIGGER quire_test_fail"}
-	if st.Engine() == "postgres" {
-		create = []string{`CREATE FUNCTION quire_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$
-			BEGIN RAISE EXCEPTION 'injected fault: no job can be written'; END $$`,
-			`CREATE TRIGGER quire_test_fail BEFORE INSERT ON river_job FOR EACH ROW EXECUTE FUNCTION quire_test_fail()`}
-		drop = []string{"DROP TRIGGER quire_test_fail ON river_job", "DROP FUNCTION quire_test_fail()"}
-	}
-	for _, q := range create {
-		if _, err := st.DB().ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return func() {
-		t.Helper()
-		for _, q := range drop {
-			if _, err := st.DB().ExecContext(ctx, q); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
 }
 
 // count runs a count(*) query through st.
@@ -160,7 +131,7 @@ func TestCommentAndItsMailAreOneWrite(t *testing.T) {
 	form.Set("subscribe", "1")
 	send := func() (int, string) { return postComment(t, base, form) }
 
-	restore := failJobInserts(t, st)
+	restore := apptest.FailJobInserts(t, st)
 	code, body := send()
 	if code != http.StatusServiceUnavailable || !strings.Contains(body, "Selling is helping people decide.") {
 		t.Fatalf("comment with no job insertable: %d\n%.2000s", code, body)
