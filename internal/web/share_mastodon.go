@@ -55,6 +55,7 @@ func (h *Handler) shareMastodon(w http.ResponseWriter, r *http.Request) {
 	}
 	pv := h.newPage(r, st, c, "Share on "+host)
 	pv.Heading, pv.Robots = "Share on "+host, "noindex"
+	pv.Description = "Share this post on your Mastodon server, " + host + "."
 	pv.Message = host + " did not answer as a Mastodon server just now, so you were not sent there. " +
 		"If it is your server, follow the link to share the post there."
 	pv.Link = &link{Title: "Share on " + host, URL: target}
