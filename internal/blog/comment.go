@@ -31,15 +31,52 @@ func ValidCommentStatus(s CommentStatus) bool {
 // CommentType distinguishes reader comments from linkbacks.
 type CommentType string
 
-// Comment types. Linkback types arrive with the linkback issue.
+// Comment types: a reader's comment, or a linkback (another page linking
+// to the post), named as WordPress names them.
 const (
-	TypeComment CommentType = "comment"
+	TypeComment    CommentType = "comment"
+	TypePingback   CommentType = "pingback"
+	TypeTrackback  CommentType = "trackback"
+	TypeWebmention CommentType = "webmention"
+)
+
+// ValidCommentType reports whether t is a known comment type.
+func ValidCommentType(t CommentType) bool {
+	switch t {
+	case TypeComment, TypePingback, TypeTrackback, TypeWebmention:
+		return true
+	}
+	return false
+}
+
+// IsLinkback reports whether t is a pingback, trackback or webmention.
+func (t CommentType) IsLinkback() bool {
+	return t == TypePingback || t == TypeTrackback || t == TypeWebmention
+}
+
+// MentionKind is what a webmention's source is to the post, from its
+// h-entry: a reply, a like, a repost, or a plain mention.
+type MentionKind string
+
+// Mention kinds.
+const (
+	MentionReply   MentionKind = "reply"
+	MentionLike    MentionKind = "like"
+	MentionRepost  MentionKind = "repost"
+	MentionMention MentionKind = "mention"
 )
 
 // MaxCommentBytes is the longest comment text accepted (64 KiB).
 const MaxCommentBytes = 64 << 10
 
-// Comment is one reader comment (or, later, a linkback) on a post.
+// Comment is one reader comment, or one linkback, on a post.
+//
+// A linkback keeps WordPress's fields as WordPress fills them, so imports
+// and exports map one to one: AuthorName is the source page's title (a
+// pingback) or the blog's name (a trackback), AuthorURL the source URL,
+// Content the excerpt "[…] text around the link […]". SourceURL is the
+// linking page (unique per post), and a webmention adds its kind, the
+// source's title, and its author's name (AuthorName), URL and photo.
 type Comment struct {
 	ID          int64
 	PostID      int64
@@ -56,6 +93,12 @@ type Comment struct {
 	ContentHTML string // rendered, sanitised
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+
+	// Linkbacks only (see above).
+	SourceURL   string
+	MentionKind MentionKind // webmentions only
+	SourceTitle string
+	AuthorPhoto string // an http(s) URL checked when received; shown only when the settings allow
 
 	// Filled by some reads.
 	PostTitle string

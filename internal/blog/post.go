@@ -60,6 +60,9 @@ type Post struct {
 	// CommentsClosed stops new comments on this post (WordPress's
 	// comment_status "closed"); the site may also close old posts.
 	CommentsClosed bool
+	// PingsClosed refuses pingbacks, trackbacks and webmentions to this
+	// post (WordPress's ping_status "closed").
+	PingsClosed bool
 
 	// Filled by the store on reads.
 	Author     *User

@@ -12,13 +12,14 @@ import (
 
 const commentCols = `c.id, c.post_id, COALESCE(c.parent_id, 0), c.type, c.status, c.author_name, c.author_email,
 	c.author_url, c.author_ip, c.user_agent, COALESCE(c.user_id, 0), c.content, c.content_html, c.created_at,
-	c.updated_at, p.title, p.slug`
+	c.updated_at, c.source_url, c.mention_kind, c.source_title, c.author_photo, p.title, p.slug`
 
 func scanComment(sc interface{ Scan(...any) error }) (blog.Comment, error) {
 	var c blog.Comment
 	var created, updated int64
 	err := sc.Scan(&c.ID, &c.PostID, &c.ParentID, &c.Type, &c.Status, &c.AuthorName, &c.AuthorEmail, &c.AuthorURL,
-		&c.AuthorIP, &c.UserAgent, &c.UserID, &c.Content, &c.ContentHTML, &created, &updated, &c.PostTitle, &c.PostSlug)
+		&c.AuthorIP, &c.UserAgent, &c.UserID, &c.Content, &c.ContentHTML, &created, &updated,
+		&c.SourceURL, &c.MentionKind, &c.SourceTitle, &c.AuthorPhoto, &c.PostTitle, &c.PostSlug)
 	c.CreatedAt, c.UpdatedAt = fromUnix(created), fromUnix(updated)
 	return c, err
 }
@@ -31,6 +32,9 @@ func (s *Store) CreateComment(ctx context.Context, c *blog.Comment) error {
 	}
 	if c.Type == "" {
 		c.Type = blog.TypeComment
+	}
+	if !blog.ValidCommentType(c.Type) {
+		return fmt.Errorf("store: create comment: unknown type %q", c.Type)
 	}
 	now := time.Now().UTC()
 	if c.CreatedAt.IsZero() {
@@ -48,10 +52,15 @@ func (s *Store) CreateComment(ctx context.Context, c *blog.Comment) error {
 			}
 		}
 		err := t.QueryRowContext(ctx, s.q(`INSERT INTO comments (post_id, parent_id, type, status, author_name,
-			author_email, author_url, author_ip, user_agent, user_id, content, content_html, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			author_email, author_url, author_ip, user_agent, user_id, content, content_html, created_at, updated_at,
+			source_url, mention_kind, source_title, author_photo)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 			c.PostID, nullID(c.ParentID), c.Type, c.Status, c.AuthorName, c.AuthorEmail, c.AuthorURL, c.AuthorIP,
-			c.UserAgent, nullID(c.UserID), c.Content, c.ContentHTML, unix(c.CreatedAt), unix(c.UpdatedAt)).Scan(&c.ID)
+			c.UserAgent, nullID(c.UserID), c.Content, c.ContentHTML, unix(c.CreatedAt), unix(c.UpdatedAt),
+			c.SourceURL, c.MentionKind, c.SourceTitle, c.AuthorPhoto).Scan(&c.ID)
+		if s.d.isUniqueViolation(err) && c.SourceURL != "" {
+			return fmt.Errorf("store: create comment: %w", ErrLinkbackExists)
+		}
 		if err != nil {
 			return fmt.Errorf("store: create comment: %w", err)
 		}
