@@ -18,6 +18,7 @@ import (
 	"github.com/quirehq/quire/internal/config"
 	"github.com/quirehq/quire/internal/demo"
 	"github.com/quirehq/quire/internal/mail"
+	"github.com/quirehq/quire/internal/safehttp"
 	"github.com/quirehq/quire/internal/server"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/theme"
@@ -34,6 +35,7 @@ type serveConfig struct {
 	mailFrom       string
 	metricsAddr    string
 	trustedProxies string
+	allowPrivate   bool
 	demo           bool
 	demoPosts      int
 	demoComments   int
@@ -51,6 +53,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs.StringVar(&c.mailFrom, "mail-from", "", "`address` mail is sent from (default: the admin setting)")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve Prometheus /metrics on this `host:port` only")
 	fs.StringVar(&c.trustedProxies, "trusted-proxies", "", "comma-separated `IPs or CIDRs` of proxies whose X-Forwarded-For is believed")
+	fs.BoolVar(&c.allowPrivate, "allow-private-fetch", false, "let outbound requests (linkbacks, spam checks) reach private and loopback addresses: only for a site on an intranet")
 	fs.BoolVar(&c.demo, "demo", false, "fill an empty site with sample posts, a page, tags, categories and an image")
 	fs.IntVar(&c.demoPosts, "demo-posts", 0, "with --demo, also generate this many extra `posts` (for benchmarks)")
 	fs.IntVar(&c.demoComments, "demo-comments", 0, "with --demo, also generate this many `comments` over the posts (for benchmarks)")
@@ -143,8 +146,11 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if c.metricsAddr != "" {
 		metrics = server.NewMetrics()
 	}
+	if c.allowPrivate {
+		logger.Warn("--allow-private-fetch is on: linkback and other outbound requests may reach private and loopback addresses, so anyone who can send a pingback or webmention can make this server fetch inside your network")
+	}
 	a, err := app.New(app.Config{Store: st, Site: s, Theme: th, Mail: direct, Logger: logger,
-		ClientIP: resolver, Metrics: metrics})
+		ClientIP: resolver, Metrics: metrics, Outbound: safehttp.Options{AllowPrivate: c.allowPrivate}})
 	if err != nil {
 		return err
 	}

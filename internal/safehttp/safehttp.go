@@ -1,19 +1,30 @@
 // Package safehttp is Quire's only outbound HTTP client. It refuses to
 // connect to loopback, private, link-local and other non-public addresses
 // (checked on the address actually dialled, so DNS tricks do not get
-// around it), sets timeouts, and caps response sizes.
+// around it, and every redirect is dialled and checked the same way),
+// follows at most MaxRedirects redirects, sets timeouts, caps response
+// sizes, and lets callers parse only the content types they expect.
 package safehttp
 
 import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net"
 	"net/http"
 	"net/netip"
+	"strings"
 	"syscall"
 	"time"
 )
+
+// MaxRedirects is how many redirects a request follows at most.
+const MaxRedirects = 3
+
+// UserAgent names Quire to the servers it asks, unless a request sets its
+// own.
+const UserAgent = "Quire (+https://github.com/quirehq/quire)"
 
 // ErrForbiddenAddress is returned when a request would reach a non-public
 // address.
@@ -21,11 +32,16 @@ var ErrForbiddenAddress = errors.New("safehttp: refusing to connect to a non-pub
 
 // Options tune a client.
 type Options struct {
-	// AllowPrivate lets requests reach loopback and private addresses.
-	// Only tests (servers on 127.0.0.1) set it.
+	// AllowPrivate lets requests reach loopback and private addresses:
+	// tests (servers on 127.0.0.1), and a site on an intranet that says so
+	// (serve --allow-private-fetch).
 	AllowPrivate bool
 	Timeout      time.Duration // whole request; default 10 s
 	MaxBody      int64         // bytes read at most by ReadBody; default 1 MiB
+
+	// public replaces Public as the test of an address, in this package's
+	// tests only (to let one loopback address stand for the internet).
+	public func(netip.Addr) bool
 }
 
 // Client is an HTTP client that only reaches public addresses.
@@ -42,6 +58,10 @@ func New(opts Options) *Client {
 	if opts.MaxBody == 0 {
 		opts.MaxBody = 1 << 20
 	}
+	public := Public
+	if opts.public != nil {
+		public = opts.public
+	}
 	dialer := &net.Dialer{
 		Timeout: 5 * time.Second,
 		Control: func(network, address string, _ syscall.RawConn) error {
@@ -53,7 +73,7 @@ func New(opts Options) *Client {
 				return err
 			}
 			ip, err := netip.ParseAddr(host)
-			if err != nil || !Public(ip) {
+			if err != nil || !public(ip) {
 				return fmt.Errorf("%w: %s", ErrForbiddenAddress, host)
 			}
 			return nil
@@ -69,8 +89,11 @@ func New(opts Options) *Client {
 	}
 	return &Client{
 		hc: &http.Client{Transport: tr, Timeout: opts.Timeout, CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= 5 {
-				return errors.New("safehttp: too many redirects")
+			if len(via) > MaxRedirects {
+				return fmt.Errorf("safehttp: more than %d redirects", MaxRedirects)
+			}
+			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+				return fmt.Errorf("safehttp: redirect to a %s: address refused", req.URL.Scheme)
 			}
 			return nil
 		}},
@@ -78,8 +101,36 @@ func New(opts Options) *Client {
 	}
 }
 
-// Do sends req.
-func (c *Client) Do(req *http.Request) (*http.Response, error) { return c.hc.Do(req) }
+// Do sends req (only http and https), with Quire's User-Agent unless req
+// has one.
+func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+		return nil, fmt.Errorf("safehttp: %s: only http and https addresses are fetched", req.URL.Scheme)
+	}
+	if req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", UserAgent)
+	}
+	return c.hc.Do(req)
+}
+
+// ErrContentType is returned by CheckType for a response of a type the
+// caller does not parse.
+var ErrContentType = errors.New("safehttp: unexpected content type")
+
+// CheckType returns nil when resp's media type is one of types (such as
+// "text/html"), and an error wrapping ErrContentType otherwise, so that
+// only what a caller knows how to read is ever parsed.
+func CheckType(resp *http.Response, types ...string) error {
+	mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if err == nil {
+		for _, t := range types {
+			if strings.EqualFold(mt, t) {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("%w: %q, want %s", ErrContentType, resp.Header.Get("Content-Type"), strings.Join(types, " or "))
+}
 
 // ReadBody reads at most the client's size cap of resp's body and closes it.
 func (c *Client) ReadBody(resp *http.Response) ([]byte, error) {

@@ -2,10 +2,13 @@ package safehttp
 
 import (
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"testing"
+	"time"
 )
 
 func TestRefusesLoopbackUnlessAllowed(t *testing.T) {
@@ -111,6 +114,94 @@ func TestDialRefusesEmbeddedPrivate(t *testing.T) {
 		req, _ := http.NewRequest("GET", "http://"+host+":1/", nil)
 		if _, err := New(Options{}).Do(req); !errors.Is(err, ErrForbiddenAddress) {
 			t.Errorf("%s: %v, want ErrForbiddenAddress", host, err)
+		}
+	}
+}
+
+// TestRedirects: at most MaxRedirects are followed, each target is dialled
+// and checked as the first one was, and only http(s) targets are followed.
+func TestRedirects(t *testing.T) {
+	// 127.0.0.1 stands for the public internet; 127.0.0.2 for an inside
+	// address a redirect must not reach.
+	inside, err := net.Listen("tcp", "127.0.0.2:0")
+	if err != nil {
+		t.Skipf("no second loopback address: %v", err)
+	}
+	reached := false
+	in := &httptest.Server{Listener: inside, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { reached = true })}}
+	in.Start()
+	defer in.Close()
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/inside":
+			http.Redirect(w, r, in.URL+"/", http.StatusFound)
+		case "/file":
+			http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
+		case "/ua":
+			w.Write([]byte(r.UserAgent()))
+		default: // /hop/N redirects N more times
+			var n int
+			fmt.Sscanf(r.URL.Path, "/hop/%d", &n)
+			if n > 0 {
+				http.Redirect(w, r, fmt.Sprintf("%s/hop/%d", srv.URL, n-1), http.StatusFound)
+				return
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write([]byte("<p>arrived</p>"))
+		}
+	}))
+	defer srv.Close()
+	c := New(Options{public: func(a netip.Addr) bool { return a == netip.MustParseAddr("127.0.0.1") }})
+	get := func(path string) (*http.Response, error) {
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		return c.Do(req)
+	}
+	resp, err := get("/hop/3")
+	if err != nil {
+		t.Fatalf("three redirects: %v", err)
+	}
+	if err := CheckType(resp, "text/html"); err != nil {
+		t.Errorf("CheckType: %v", err)
+	}
+	if err := CheckType(resp, "application/xml", "text/xml"); !errors.Is(err, ErrContentType) {
+		t.Errorf("CheckType of HTML as XML: %v", err)
+	}
+	resp.Body.Close()
+	if _, err := get("/hop/4"); err == nil {
+		t.Error("four redirects followed")
+	}
+	if _, err := get("/inside"); !errors.Is(err, ErrForbiddenAddress) || reached {
+		t.Errorf("redirect to an inside address: %v (reached %v)", err, reached)
+	}
+	if _, err := get("/file"); err == nil {
+		t.Error("redirect to file: followed")
+	}
+	resp, err = get("/ua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := c.ReadBody(resp); string(b) != UserAgent {
+		t.Errorf("User-Agent %q", b)
+	}
+	req, _ := http.NewRequest("GET", "ftp://example.com/", nil)
+	if _, err := c.Do(req); err == nil {
+		t.Error("ftp: fetched")
+	}
+}
+
+// TestNamesAndFormsRefused: a name resolving to loopback, and the
+// metadata, link-local, private and IPv4-mapped addresses, are never
+// dialled.
+func TestNamesAndFormsRefused(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	c := New(Options{Timeout: 2 * time.Second})
+	for _, host := range []string{"localhost", "127.0.0.1", "[::ffff:127.0.0.1]", "169.254.169.254", "10.0.0.1", "192.168.1.1", "[fe80::1]", "[::1]"} {
+		req, _ := http.NewRequest("GET", "http://"+host+":"+port+"/", nil)
+		if _, err := c.Do(req); !errors.Is(err, ErrForbiddenAddress) {
+			t.Errorf("%s: %v", host, err)
 		}
 	}
 }
