@@ -429,7 +429,9 @@ func TestDiscussionSettings(t *testing.T) {
 		"Forget commenters' IP addresses after", `name="comment_previously_approved" value="1" checked`,
 		"Email me whenever", `name="comments_notify" value="1" checked> Anyone posts a comment`,
 		`name="moderation_notify" value="1" checked> A comment is held for moderation`,
-		`name="comment_max_links" type="number" min="0" max="1000" class="small" value="2"`, `<option value="5" selected>`)
+		`name="comment_max_links" type="number" min="0" max="1000" class="small" value="2"`, `<option value="5" selected>`,
+		`name="default_pingback_flag" value="1" checked`, `name="default_ping_status" value="1" checked`,
+		`name="self_pings" value="1">`, `name="mentions_separate" value="1">`, `name="linkback_remote_photos" value="1">`)
 
 	bad := url.Values{"comment_max_links": {"lots"}, "thread_comments": {"1"}, "thread_comments_depth": {"11"},
 		"comments_per_page": {"0"}, "comment_ip_days": {"-3"}, "close_comments_days": {"x"},
@@ -447,13 +449,15 @@ func TestDiscussionSettings(t *testing.T) {
 	good := url.Values{"comment_moderation": {"1"}, "comment_max_links": {"4"}, "moderation_keys": {"casino\r\nviagra"},
 		"disallowed_keys": {"badword"}, "close_comments_days": {"30"}, "thread_comments": {"1"},
 		"thread_comments_depth": {"3"}, "comments_per_page": {"20"}, "show_gravatar": {"1"}, "comment_ip_days": {"14"},
-		"akismet_key": {"abc123"}, "akismet_url": {"http://127.0.0.1:9/"}, "moderation_notify": {"1"}}
+		"akismet_key": {"abc123"}, "akismet_url": {"http://127.0.0.1:9/"}, "moderation_notify": {"1"},
+		"default_pingback_flag": {"1"}, "self_pings": {"1"}, "mentions_separate": {"1"}}
 	r = c.post("/admin/settings/discussion", good)
 	mustStatus(t, r, http.StatusSeeOther)
 	set, _, _ = e.site.Current(context.Background())
 	want := site.Discussion{ManualApproval: true, PreviouslyApproved: false, MaxLinks: 4, ModerationKeys: []string{"casino", "viagra"},
 		DisallowedKeys: []string{"badword"}, CloseAfterDays: 30, ThreadDepth: 3, CommentsPerPage: 20, ShowGravatar: true,
-		IPRetentionDays: 14, AkismetKey: "abc123", AkismetURL: "http://127.0.0.1:9", NotifyComments: false, NotifyModeration: true}
+		IPRetentionDays: 14, AkismetKey: "abc123", AkismetURL: "http://127.0.0.1:9", NotifyComments: false, NotifyModeration: true,
+		SendPings: true, PingsOpen: false, SelfPings: true, MentionsSeparate: true}
 	if fmt.Sprint(set.Discussion) != fmt.Sprint(want) {
 		t.Errorf("saved\n %+v\nwant\n %+v", set.Discussion, want)
 	}

@@ -10,7 +10,8 @@ import (
 
 // discussionFlags are the discussion settings the form shows as boxes.
 var discussionFlags = []string{site.KeyCommentModeration, site.KeyCommentPreviouslyOK, site.KeyShowGravatar,
-	site.KeyCommentsNotify, site.KeyModerationNotify}
+	site.KeyCommentsNotify, site.KeyModerationNotify, site.KeyPingbackFlag, site.KeyDefaultPingStatus,
+	site.KeySelfPings, site.KeyMentionsSeparate, site.KeyRemotePhotos}
 
 // discussionTexts are the discussion settings typed as text or numbers.
 var discussionTexts = []string{

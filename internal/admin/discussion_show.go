@@ -49,7 +49,9 @@ func discussionValues(d site.Discussion) map[string]string {
 		site.KeyCommentsPerPage: strconv.Itoa(d.CommentsPerPage), site.KeyShowGravatar: flag(d.ShowGravatar),
 		site.KeyCommentIPDays: strconv.Itoa(d.IPRetentionDays), site.KeyAkismetKey: d.AkismetKey,
 		site.KeyAkismetURL: d.AkismetURL, site.KeyCommentsNotify: flag(d.NotifyComments),
-		site.KeyModerationNotify: flag(d.NotifyModeration),
+		site.KeyModerationNotify: flag(d.NotifyModeration), site.KeyPingbackFlag: flag(d.SendPings),
+		site.KeyDefaultPingStatus: flag(d.PingsOpen), site.KeySelfPings: flag(d.SelfPings),
+		site.KeyMentionsSeparate: flag(d.MentionsSeparate), site.KeyRemotePhotos: flag(d.RemotePhotos),
 	}
 }
 

@@ -23,6 +23,11 @@ const (
 	KeyAkismetURL          = "akismet_url"                 // Akismet-compatible endpoint
 	KeyCommentsNotify      = "comments_notify"             // "1": email whenever anyone posts a comment
 	KeyModerationNotify    = "moderation_notify"           // "1": email whenever a comment is held for moderation
+	KeyPingbackFlag        = "default_pingback_flag"       // "1": tell the blogs a post links to (send linkbacks)
+	KeyDefaultPingStatus   = "default_ping_status"         // "open": new posts take pingbacks, trackbacks and webmentions
+	KeySelfPings           = "self_pings"                  // "1": also ping this site's own posts
+	KeyMentionsSeparate    = "mentions_separate"           // "1": linkbacks in a "Mentions" list after the comments
+	KeyRemotePhotos        = "linkback_remote_photos"      // "1": show linkback authors' photos from their sites
 )
 
 // Discussion is how comments are taken and moderated.
@@ -44,12 +49,27 @@ type Discussion struct {
 	// the site's owner and the post's author are told.
 	NotifyComments   bool
 	NotifyModeration bool
+
+	// Linkbacks. SendPings is WordPress's "Attempt to notify any blogs
+	// linked to from the post"; PingsOpen its "Allow link notifications
+	// from other blogs (pingbacks and trackbacks) on new posts" (the
+	// default of each new post's PingsClosed); SelfPings pings links to
+	// this site's own posts too (WordPress never does). MentionsSeparate
+	// lists linkbacks after the comments instead of among them by date;
+	// RemotePhotos shows linkback authors' photos from their own sites
+	// (else the local avatar stands in: no hot-linking).
+	SendPings        bool
+	PingsOpen        bool
+	SelfPings        bool
+	MentionsSeparate bool
+	RemotePhotos     bool
 }
 
 // DefaultDiscussion returns WordPress's defaults.
 func DefaultDiscussion() Discussion {
 	return Discussion{PreviouslyApproved: true, MaxLinks: 2, ThreadDepth: 5, CommentsPerPage: 50,
-		IPRetentionDays: 60, AkismetURL: "https://rest.akismet.com", NotifyComments: true, NotifyModeration: true}
+		IPRetentionDays: 60, AkismetURL: "https://rest.akismet.com", NotifyComments: true, NotifyModeration: true,
+		SendPings: true, PingsOpen: true}
 }
 
 func words(s string) []string {
@@ -78,6 +98,13 @@ func applyDiscussion(d *Discussion, v map[string]string) {
 	flag(KeyShowGravatar, &d.ShowGravatar)
 	flag(KeyCommentsNotify, &d.NotifyComments)
 	flag(KeyModerationNotify, &d.NotifyModeration)
+	flag(KeyPingbackFlag, &d.SendPings)
+	flag(KeySelfPings, &d.SelfPings)
+	flag(KeyMentionsSeparate, &d.MentionsSeparate)
+	flag(KeyRemotePhotos, &d.RemotePhotos)
+	if x, ok := v[KeyDefaultPingStatus]; ok {
+		d.PingsOpen = x == "open" || x == "1"
+	}
 	num(KeyCommentMaxLinks, &d.MaxLinks, 0, 1000)
 	num(KeyCloseCommentsDays, &d.CloseAfterDays, 0, 100000)
 	num(KeyThreadDepth, &d.ThreadDepth, 1, 10)
