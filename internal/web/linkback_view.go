@@ -147,6 +147,8 @@ func (tc *threadContext) reactionGroups(list []blog.Comment) []reactionGroup {
 		c := &list[i]
 		v := &commentView{ID: c.ID, Depth: 1}
 		tc.linkbackView(c, v)
+		// A like has no title to show: its author's name, else the host.
+		v.AuthorName = firstOf(oneLineText(c.AuthorName), urlHost(v.SourceURL), "Someone")
 		v.Label = "Like"
 		if c.MentionKind == blog.MentionRepost {
 			v.Label = "Repost"
