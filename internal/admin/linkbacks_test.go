@@ -183,3 +183,46 @@ func TestPostEditorAllowPings(t *testing.T) {
 		t.Error("a post made without the box ignored the default")
 	}
 }
+
+// The privacy tools find, export and erase by email: linkbacks hold none,
+// so they are never found, and neither erase touches them.
+func TestPrivacyToolsLeaveLinkbacks(t *testing.T) {
+	e, _ := newCommentEnv(t)
+	c, owner := e.owner()
+	p := e.addPost("Linked and commented", owner.ID)
+	ann := e.addComment(p, 0, blog.CommentApproved, "Ann", "ann@example.com", "192.0.2.1", "Ann's words.")
+	ping := e.addLinkback(p, blog.TypePingback, "", blog.CommentApproved, "https://a.example/", "A page", "[…] x […]")
+	wm := e.addLinkback(p, blog.TypeWebmention, blog.MentionReply, blog.CommentApproved, "https://jane.example/n/1", "Jane", "Reply.")
+	wmBefore := e.comment(wm.ID)
+
+	r := c.post("/admin/privacy", url.Values{"email": {"ann@example.com"}})
+	mustStatus(t, r, http.StatusOK)
+	mustContain(t, r, "Comments (1)", "<td>Comment</td>")
+	if strings.Contains(r.body, "A page") || strings.Contains(r.body, "Jane") {
+		t.Error("a linkback is listed as the person's data")
+	}
+	r = c.post("/admin/privacy/export", url.Values{"email": {"ann@example.com"}})
+	mustStatus(t, r, http.StatusOK)
+	mustContain(t, r, `"type": "comment"`)
+	if strings.Contains(r.body, "a.example") || strings.Contains(r.body, "jane.example") {
+		t.Error("a linkback is in the person's export")
+	}
+	for _, mode := range []string{"anonymize", "delete"} {
+		r = c.post("/admin/privacy/erase", url.Values{"email": {"ann@example.com"}, "mode": {mode}, "confirm": {"1"}})
+		mustStatus(t, r, http.StatusSeeOther)
+	}
+	if _, err := e.st.Comment(context.Background(), ann.ID); err == nil {
+		// Anonymized first (its email gone), the delete found nothing.
+		if got := e.comment(ann.ID); got.AuthorName != "Anonymous" {
+			t.Errorf("Ann's comment after erasing: %+v", got)
+		}
+	}
+	if got := e.comment(ping.ID); got.AuthorName != "A page" || got.SourceURL != "https://a.example/" || got.Status != blog.CommentApproved {
+		t.Errorf("pingback after erasing: %+v", got)
+	}
+	if got := e.comment(wm.ID); *got != *wmBefore {
+		t.Errorf("webmention after erasing: %+v, was %+v", got, wmBefore)
+	}
+	// The post still shows both.
+	mustContain(t, c.get(fmt.Sprintf("/admin/comments/?post=%d", p.ID)), "A page", "Jane")
+}
