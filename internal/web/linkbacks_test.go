@@ -321,3 +321,31 @@ func TestLinkbacksInCommentFeeds(t *testing.T) {
 	}
 	ce.get("/comments/feed/").has(t, "[…] Sales Motivation: What Business Are You In? […]", "#comment-"+itoa(f.ping.ID))
 }
+
+// A personal page (a logged-in reader) reuses the cached thread, linkbacks
+// and reactions included, with the same photo sites in its policy; a
+// linkback approved later shows at once.
+func TestLinkbacksThroughTheThreadCache(t *testing.T) {
+	ce := newCommentEnv(t, map[string]string{site.KeyRemotePhotos: "1"})
+	p := ce.post("What Business Are You In?", day(2011, 1, 5), nil)
+	ce.comment(p, 0, "Ann", "a@example.org", "First.", blog.CommentApproved)
+	ce.linkback(p, lb{typ: blog.TypeWebmention, kind: blog.MentionLike, source: "https://kim.example/l/1",
+		name: "Kim", photo: "https://cdn.kim.example/k.png"})
+	public := ce.get(postPath)
+	user := ce.login(ce.author)
+	mine := ce.getWith(postPath, user)
+	if a, b := commentList(t, public.body), commentList(t, mine.body); a != b {
+		t.Errorf("the thread differs between readers:\n%s\n---\n%s", a, b)
+	}
+	if !strings.Contains(mine.hdr.Get("Content-Security-Policy"), "https://cdn.kim.example") {
+		t.Errorf("personal page's CSP %q", mine.hdr.Get("Content-Security-Policy"))
+	}
+	held := ce.linkback(p, lb{typ: blog.TypePingback, source: "https://late.example/", name: "Late page",
+		status: blog.CommentPending})
+	ce.get(postPath).lacks(t, "Late page")
+	if _, err := ce.st.SetCommentStatus(context.Background(), blog.CommentApproved, held.ID); err != nil {
+		t.Fatal(err)
+	}
+	ce.get(postPath).has(t, "Late page", "2 thoughts on")
+	ce.getWith(postPath, user).has(t, "Late page", "2 thoughts on")
+}
