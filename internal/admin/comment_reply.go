@@ -43,6 +43,9 @@ func (h *Handler) commentReply(w http.ResponseWriter, r *http.Request, u *blog.U
 			fe.Add("reply", v)
 		}
 	}
+	if le, ok := markup.AsLimit(markup.Check(text)); ok {
+		fe.Add("reply", le.Message()+".")
+	}
 	form := commentForm{Name: c.AuthorName, Email: c.AuthorEmail, URL: c.AuthorURL, Text: c.Content}
 	if len(fe) > 0 {
 		h.showComment(w, r, http.StatusUnprocessableEntity, c, form, text, fe)

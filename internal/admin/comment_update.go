@@ -71,6 +71,9 @@ func checkCommentForm(f *commentForm) blog.FieldErrors {
 			fe.Add(k, v)
 		}
 	}
+	if le, ok := markup.AsLimit(markup.Check(f.Text)); ok {
+		fe.Add("comment", le.Message()+".")
+	}
 	switch {
 	case !utf8.ValidString(f.Name):
 		fe.Add("author", "The name contains text that is not valid UTF-8.")
