@@ -35,11 +35,8 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User)
 		}
 		existing, typ = p, p.Type
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxPostForm)
-	if err := r.ParseForm(); err != nil {
-		h.message(w, r, http.StatusRequestEntityTooLarge, "Too long", "The text is too long to save (the limit is 1 MiB).")
-		return
-	}
+	// The server's body limit has read the form, bounded (bodyLimits in
+	// internal/server), or answered 413 already.
 	set, _, err := h.Site.Current(ctx)
 	if err != nil {
 		h.fail(w, r, err)
