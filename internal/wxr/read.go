@@ -66,7 +66,6 @@ func (r *Reader) Channel() (Channel, error) {
 	if !r.headerDone && r.err == nil && r.pending == nil {
 		e, line, err := r.advance()
 		switch {
-		case err == io.EOF:
 		case err != nil:
 			r.err = err
 		default:

@@ -90,7 +90,7 @@ const initialBuf = 64 << 10
 func newScanner(src io.Reader, maxToken int, legacy *encoding.Decoder) *scanner {
 	return &scanner{
 		src:    src,
-		buf:    make([]byte, initialBuf),
+		buf:    make([]byte, min(initialBuf, maxToken+64)),
 		line:   1,
 		maxBuf: maxToken + 64,
 		legacy: legacy,
@@ -545,6 +545,9 @@ func (s *scanner) doctype() error {
 
 func (s *scanner) startTag() (token, error) {
 	line := s.line
+	if !validName(s.buf[s.r+1 : s.r+2]) {
+		return token{}, s.errorf(line, ErrMalformed, "\"<\" is not followed by an element name (a raw \"<\" in text must be written &lt;)")
+	}
 	end, err := s.tagEnd(0)
 	if err == errUnclosedTag {
 		return token{}, s.errorf(line, ErrMalformed, "a tag is not closed before the next \"<\"")
