@@ -6,6 +6,7 @@ import (
 	"io"
 	"iter"
 	"strconv"
+	"strings"
 )
 
 // Default limits of a Reader.
@@ -239,12 +240,20 @@ func (r *Reader) build(start token) (*node, error) {
 			if len(cur.kids) > 0 && allSpace(tok.text) {
 				continue // indentation between child elements
 			}
-			r.entryBytes += len(tok.text)
-			if r.entryBytes > r.MaxEntryBytes {
-				return nil, &Error{Line: root.line, Kind: ErrTooLarge, Msg: fmt.Sprintf("the entry starting here is over %d bytes", r.MaxEntryBytes)}
+			if err := r.count(root, len(tok.text)); err != nil {
+				return nil, err
 			}
 			cur.text = append(cur.text, tok.text...)
 		case tokStart:
+			// An element costs memory beyond its text: count it too, so
+			// that millions of empty elements are refused as well.
+			cost := nodeCost
+			for _, a := range tok.attrs {
+				cost += len(a.value) + attrCost
+			}
+			if err := r.count(root, cost); err != nil {
+				return nil, err
+			}
 			k := &node{ns: tok.ns, local: tok.local, attrs: tok.attrs, line: tok.line}
 			cur.kids = append(cur.kids, k)
 			stack = append(stack, k)
@@ -253,6 +262,20 @@ func (r *Reader) build(start token) (*node, error) {
 		}
 	}
 	return root, nil
+}
+
+// What a node and an attribute cost in memory besides their text, about.
+const (
+	nodeCost = 96
+	attrCost = 40
+)
+
+func (r *Reader) count(root *node, n int) error {
+	r.entryBytes += n
+	if r.entryBytes > r.MaxEntryBytes {
+		return &Error{Line: root.line, Kind: ErrTooLarge, Msg: fmt.Sprintf("the entry starting here is over %d bytes", r.MaxEntryBytes)}
+	}
+	return nil
 }
 
 func (n *node) str() string { return string(n.text) }
@@ -476,11 +499,11 @@ func readItem(n *node) (*Item, error) {
 					continue
 				}
 				domain, _ := k.attr("domain")
-				domain = string(bytes.Trim([]byte(domain), " "))
+				domain = strings.TrimSpace(domain)
 				if domain == "tag" {
 					domain = PostTag
 				}
-				it.Terms = append(it.Terms, ItemTerm{Taxonomy: domain, Slug: string(bytes.Trim([]byte(slug), " ")), Name: k.str()})
+				it.Terms = append(it.Terms, ItemTerm{Taxonomy: domain, Slug: strings.TrimSpace(slug), Name: k.str()})
 			}
 		case nsDC:
 			if k.local == "creator" {

@@ -560,6 +560,12 @@ func TestLimits(t *testing.T) {
 	_, err = rd.Next()
 	wantRefusal(t, err, ErrTooLarge, 6, "entry")
 
+	// Elements cost memory with no text in them.
+	rd = NewReader(strings.NewReader(doc("\n<item>" + strings.Repeat(`<category domain="post_tag"/>`, 100000) + "</item>")))
+	rd.MaxEntryBytes = 1 << 20
+	_, err = rd.Next()
+	wantRefusal(t, err, ErrTooLarge, 6, "entry")
+
 	// Under the limits the same file reads.
 	rd = NewReader(strings.NewReader(doc("\n<item>" + many + "</item>")))
 	if e, err := rd.Next(); err != nil || len(e.(*Item).Comments) != 10 {

@@ -598,11 +598,11 @@ func (s *scanner) startTag() (token, error) {
 			return token{}, s.errorf(line, ErrMalformed, "the value of attribute %s of <%s> is not quoted", aname, qname)
 		}
 		q := rest[0]
-		close := bytes.IndexByte(rest[1:], q)
-		if close < 0 {
+		closing := bytes.IndexByte(rest[1:], q)
+		if closing < 0 {
 			return token{}, s.errorf(line, ErrMalformed, "the value of attribute %s of <%s> is not closed", aname, qname)
 		}
-		val := rest[1 : 1+close]
+		val := rest[1 : 1+closing]
 		if bytes.IndexByte(val, '<') >= 0 {
 			return token{}, s.errorf(line, ErrMalformed, "the value of attribute %s of <%s> holds a raw \"<\"", aname, qname)
 		}
@@ -612,7 +612,7 @@ func (s *scanner) startTag() (token, error) {
 			}
 		}
 		raws = append(raws, rawAttr{aname, val})
-		rest = rest[2+close:]
+		rest = rest[2+closing:]
 	}
 
 	el := openElem{qname: s.intern(qname), line: line}
