@@ -210,6 +210,21 @@ func TestConformance(t *testing.T) {
 		if pingbacks != 4 || replies != 9 {
 			t.Errorf("%d pingbacks and %d replies, want 4 and 9", pingbacks, replies)
 		}
+		// One comment has no comment_parent, comment_type or
+		// comment_approved element: it reads as a top-level comment whose
+		// approval the importer decides.
+		bare := 0
+		for _, c := range comments {
+			if c.Approved == "" {
+				bare++
+				if c.Parent != 0 || c.Kind() != TypeComment {
+					t.Errorf("the bare comment reads as %+v", c)
+				}
+			}
+		}
+		if bare != 1 {
+			t.Errorf("%d comments without approval, want 1", bare)
+		}
 		deepest := 0
 		for id := range parent {
 			d := 0
