@@ -18,7 +18,8 @@ import (
 // WordPress is: a raw "&" that starts no reference is an "&", an
 // undefined entity such as &nbsp; stays as written, and a "]]>" inside a
 // CDATA section that an old exporter left unescaped stays part of the
-// text (see cdataEnds). It never expands entities declared in a DOCTYPE.
+// text (see cdataEnds). A DOCTYPE is refused, as WordPress refuses it, so
+// no entity is ever declared, let alone expanded.
 
 type tokKind uint8
 
@@ -197,7 +198,7 @@ func (s *scanner) tooBig(err error, line int, what string) error {
 }
 
 // next returns the next start tag, end tag or text. Comments, processing
-// instructions, the XML declaration and a DOCTYPE are skipped, as is
+// instructions and the XML declaration are skipped, as is
 // white space outside the root element. It returns io.EOF only when the
 // root element is closed.
 func (s *scanner) next() (token, error) {
@@ -258,12 +259,9 @@ func (s *scanner) next() (token, error) {
 				}
 				return s.cdata()
 			case s.hasPrefix(0, "<!DOCTYPE"):
-				if s.seenRoot {
-					return token{}, s.errorf(line, ErrMalformed, "a DOCTYPE inside the document")
-				}
-				if err := s.doctype(); err != nil {
-					return token{}, err
-				}
+				// WordPress refuses a file with a DOCTYPE (its entities could
+				// read local files or grow without end); its exports have none.
+				return token{}, s.errorf(line, ErrNotWXR, "a DOCTYPE, which no WordPress export has and WordPress refuses")
 			default:
 				return token{}, s.errorf(line, ErrMalformed, "\"<!\" starts no comment, CDATA section or DOCTYPE")
 			}
@@ -506,39 +504,6 @@ func (s *scanner) tagEnd(off int) (int, error) {
 				return -1, nil
 			}
 			return -1, err
-		}
-	}
-}
-
-func (s *scanner) doctype() error {
-	line := s.line
-	var quote byte
-	depth := 0
-	i := 9
-	for {
-		for ; s.r+i < s.w; i++ {
-			c := s.buf[s.r+i]
-			switch {
-			case quote != 0:
-				if c == quote {
-					quote = 0
-				}
-			case c == '"' || c == '\'':
-				quote = c
-			case c == '[':
-				depth++
-			case c == ']':
-				depth--
-			case c == '>' && depth <= 0:
-				s.consume(i + 1)
-				return nil
-			}
-		}
-		if err := s.more(); err != nil {
-			if err == io.EOF {
-				return s.errorf(line, ErrMalformed, "the DOCTYPE is not closed")
-			}
-			return s.tooBig(err, line, "the DOCTYPE")
 		}
 	}
 }
