@@ -384,6 +384,8 @@ func TestRefusals(t *testing.T) {
 		{name: "only white space", input: "\n\n", kind: ErrNotWXR, line: 3},
 		{name: "an XML declaration and nothing else", input: `<?xml version="1.0"?>`, kind: ErrNotWXR, line: 1},
 		{name: "JSON", input: `{"posts": []}`, kind: ErrNotWXR, line: 1},
+		{name: "a zip archive", input: "PK\x03\x04\x14\x00\x00\x00\x08\x00", kind: ErrNotWXR, line: 1, says: []string{"unzip"}},
+		{name: "a broken gzip file", input: "\x1f\x8b\x00\x00", kind: ErrNotWXR, line: 1, says: []string{"gzip"}},
 		{name: "an HTML page", input: "<html>\n<body>Log in</body></html>", kind: ErrNotWXR, line: 1, says: []string{"<html>"}},
 		{name: "an HTML page with its DOCTYPE", input: "\n<!DOCTYPE html>\n<html><body>Log in</body></html>", kind: ErrNotWXR, line: 2, says: []string{"DOCTYPE"}},
 		{name: "a DOCTYPE declaring entities", file: "doctype-entities.xml", kind: ErrNotWXR, line: 2, says: []string{"DOCTYPE"}},

@@ -20,6 +20,9 @@ import (
 // returned when it is not UTF-8.
 func openSource(src io.Reader) (io.Reader, *encoding.Decoder, error) {
 	br := bufio.NewReaderSize(src, 4096)
+	if b, _ := br.Peek(4); bytes.Equal(b, []byte("PK\x03\x04")) {
+		return nil, nil, &Error{Line: 1, Kind: ErrNotWXR, Msg: "a zip archive (WordPress.com zips its exports): unzip it and read the .xml files inside"}
+	}
 	if b, _ := br.Peek(2); len(b) == 2 && b[0] == 0x1f && b[1] == 0x8b {
 		gz, err := gzip.NewReader(br)
 		if err != nil {

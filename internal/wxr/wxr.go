@@ -6,9 +6,11 @@
 // memory of its largest entry. It reads what WordPress's own importer reads:
 // the export namespace under any prefix and by the pattern of its URI (http
 // or https, any version), a stray raw "&", CDATA split over sections or
-// nested in the unescaped way old exports wrote it, and text byte for byte.
-// It refuses, with an error that names the line, a file that is not WXR, a
-// missing or invalid wp:wxr_version, and XML that WordPress would refuse too.
+// nested in the unescaped way old exports wrote it, WordPress.com's
+// wp:wp_author, gzip-compressed files, and text byte for byte (with XML's
+// own line-end handling). It refuses, with an error that names the line, a
+// file that is not WXR (a feed, a web page, a zip archive), a missing or
+// invalid wp:wxr_version, a DOCTYPE, and XML that WordPress would refuse too.
 //
 // A Writer writes WXR 1.2 as WordPress writes it, entry by entry.
 //
