@@ -66,6 +66,9 @@ type Config struct {
 	// Composers build the messages of mail jobs when they run, by
 	// MailJob.Mail.
 	Composers map[string]Composer
+	// Webmentions verifies received webmentions (KindVerifyWebmention);
+	// nil leaves their jobs to be retried by a process that has one.
+	Webmentions WebmentionVerifier
 }
 
 // Queue enqueues jobs and, once started, works them. Its Inserter writes
@@ -121,6 +124,7 @@ func New(c Config) (*Queue, error) {
 	river.AddWorker(workers, &mailWorker{st: c.Store, mail: c.Mail, composers: c.Composers, retry: c.MailRetryDelay, log: log})
 	river.AddWorker(workers, &cleanupWorker{st: c.Store})
 	river.AddWorker(workers, &publishDueWorker{st: c.Store, log: log})
+	river.AddWorker(workers, &webmentionWorker{verify: c.Webmentions})
 
 	var periodic []*river.PeriodicJob
 	if d := or(c.SafetyNetInterval, DefaultSafetyNetInterval); d > 0 {
