@@ -45,8 +45,8 @@ type value struct {
 }
 
 var (
-	rootClass = regexp.MustCompile(`^h(-[a-z0-9]+)?-[a-z]+$`)
-	propClass = regexp.MustCompile(`^(p|u|dt|e)((-[a-z0-9]+)?-[a-z]+)$`)
+	rootClass = regexp.MustCompile(`^h(-[a-z0-9]+)*-[a-z]+$`)
+	propClass = regexp.MustCompile(`^(p|u|dt|e)(-[a-z0-9]+)*-[a-z]+$`)
 )
 
 // classes splits n's class attribute into microformat root and property

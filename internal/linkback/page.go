@@ -16,9 +16,10 @@ import (
 type page struct {
 	// Title is the text of the page's <title>, spaces collapsed.
 	Title string
-	// TitleMarkup is set when the title's text holds what looks like
-	// markup ("<script>…"): such a title is refused, as WordPress refuses
-	// a title it cannot read as plain text.
+	// TitleMarkup is set when the title, as written in the page, holds
+	// what looks like markup ("<script>…", not "&lt;b&gt;"): such a title
+	// is refused, as WordPress refuses a title it cannot read as plain
+	// text.
 	TitleMarkup bool
 	// Linked is whether the page links to the target: an <a href>, an
 	// <img>, <video> or <audio> src (or a <source> inside them), outside
@@ -44,7 +45,7 @@ func analyse(body []byte, base, target *url.URL) *page {
 	p := &page{}
 	if t := find(doc, atom.Title); t != nil {
 		p.Title = collapse(rawText(t))
-		p.TitleMarkup = looksLikeMarkup(p.Title)
+		p.TitleMarkup = looksLikeMarkup(rawTitle(body))
 	}
 	if b := find(doc, atom.Base); b != nil {
 		if href, ok := attr(b, "href"); ok {
@@ -326,6 +327,24 @@ func rawText(n *html.Node) string {
 		}
 	}
 	return b.String()
+}
+
+// rawTitle is the first <title>'s content as written, entities and all.
+func rawTitle(body []byte) string {
+	z := html.NewTokenizer(bytes.NewReader(body))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return ""
+		case html.StartTagToken:
+			if name, _ := z.TagName(); atom.Lookup(name) == atom.Title {
+				if z.Next() == html.TextToken {
+					return string(z.Raw())
+				}
+				return ""
+			}
+		}
+	}
 }
 
 // textOf is the text a reader sees in n: scripts, styles and comments left
