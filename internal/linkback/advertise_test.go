@@ -72,4 +72,3 @@ func TestAdvertised(t *testing.T) {
 		t.Errorf("a page advertises linkbacks: %d %v", r.code, r.hdr)
 	}
 }
-
