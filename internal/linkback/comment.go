@@ -68,7 +68,7 @@ func pingbackComment(post *blog.Post, source *url.URL, p *page, s sender) (*blog
 	c := newLinkback(blog.TypePingback, post, source, s)
 	c.AuthorName, c.SourceTitle = clip(title, maxName), title
 	text, _ := p.excerpt()
-	setText(c, "[…] "+text+" […]")
+	setText(c, strings.Join(nonEmpty("[…]", text, "[…]"), " "))
 	return c, nil
 }
 

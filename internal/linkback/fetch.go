@@ -1,13 +1,17 @@
 package linkback
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"time"
+
+	"golang.org/x/net/html/charset"
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/safehttp"
@@ -23,15 +27,20 @@ const (
 	verdictUpstream = "upstream" // its server failed: 5xx, a timeout, a reset connection
 )
 
-// verdictRefusal is the refusal a verdict other than verdictLinked makes.
-func verdictRefusal(v string) *refusal {
+// verdictRefusal is the refusal a verdict other than verdictLinked makes;
+// detail (what the fetch found) is logged, not sent.
+func verdictRefusal(v, detail string) *refusal {
+	var rf *refusal
 	switch v {
 	case verdictNoLink:
-		return refuse(faultNoLink, "The source does not link to the target.")
+		rf = refuse(faultNoLink, "The source does not link to the target.")
 	case verdictGone, verdictMissing:
-		return refuse(faultSourceMissing, "The source does not exist, or cannot be fetched.")
+		rf = refuse(faultSourceMissing, "The source does not exist, or cannot be fetched.")
+	default:
+		rf = refuse(faultUpstream, "The source's server could not be reached, or failed.")
 	}
-	return refuse(faultUpstream, "The source's server could not be reached, or failed.")
+	rf.detail = detail
+	return rf
 }
 
 // checked is what fetching a source found.
@@ -120,7 +129,14 @@ func (r *Receiver) fetch(ctx context.Context, source, target *url.URL) *checked 
 	if resp.Request != nil && resp.Request.URL != nil {
 		final = resp.Request.URL
 	}
-	p := analyse(body, final, target)
+	// The page is read in its charset (Content-Type, BOM or <meta>), as
+	// UTF-8; whatever cannot be read becomes U+FFFD.
+	if rd, err := charset.NewReader(bytes.NewReader(body), resp.Header.Get("Content-Type")); err == nil {
+		if utf, err := io.ReadAll(io.LimitReader(rd, 4*int64(len(body))+4)); err == nil {
+			body = utf
+		}
+	}
+	p := analyse(bytes.ToValidUTF8(body, []byte("\uFFFD")), final, target)
 	if !p.Linked {
 		return &checked{verdict: verdictNoLink, detail: "no link to the target"}
 	}

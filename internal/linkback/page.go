@@ -205,7 +205,25 @@ func (p *page) excerpt() (text string, cut bool) {
 	}
 	before, cb := lastWords(collapse(p.Before), 100)
 	after, ca := firstWords(collapse(p.After), 100)
-	return strings.TrimSpace(strings.Join(nonEmpty(before, link, after), " ")), cb || ca
+	// Words stay apart, and punctuation stays against its word, as the
+	// page has them.
+	if before != "" && endsInSpace(p.Before+p.LinkText[:len(p.LinkText)-len(strings.TrimLeftFunc(p.LinkText, unicode.IsSpace))]) {
+		before += " "
+	}
+	if after != "" && startsWithSpace(p.LinkText[len(strings.TrimRightFunc(p.LinkText, unicode.IsSpace)):]+p.After) {
+		after = " " + after
+	}
+	return collapse(before + link + after), cb || ca
+}
+
+func endsInSpace(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return s != "" && unicode.IsSpace(r)
+}
+
+func startsWithSpace(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return s != "" && unicode.IsSpace(r)
 }
 
 func nonEmpty(ss ...string) []string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/xmlrpc"
@@ -67,16 +68,14 @@ func (r *Receiver) pingbackPing(ctx context.Context, req *http.Request, params [
 	if prev, _, err := r.recentCheck(ctx, source, target); err != nil {
 		return nil, err
 	} else if prev != nil && prev.Verdict != verdictLinked {
-		return nil, verdictRefusal(prev.Verdict)
+		return nil, verdictRefusal(prev.Verdict, "checked "+prev.CheckedAt.Format(time.RFC3339))
 	}
 	c, err := r.check(ctx, source, target)
 	if err != nil {
 		return nil, err
 	}
 	if c.verdict != verdictLinked {
-		r.log().InfoContext(ctx, "pingback source refused", "source", source.String(), "verdict", c.verdict,
-			"detail", c.detail)
-		return nil, verdictRefusal(c.verdict)
+		return nil, verdictRefusal(c.verdict, c.detail)
 	}
 	pb, err := pingbackComment(post, source, c.page, r.senderOf(req))
 	if err != nil {

@@ -118,6 +118,9 @@ func TestPingbackFaults(t *testing.T) {
 	if n := len(e.linkbacks(e.post.ID)); n != 0 {
 		t.Fatalf("%d linkbacks stored by refused pingbacks", n)
 	}
+	if n := e.logs.count("xmlrpc fault", "code=17"); n != 2 {
+		t.Errorf("the two pingbacks without a link logged %d times", n)
+	}
 	// A verdict a moment old is answered again without a fetch.
 	before = e.src.hits.Load()
 	v, f := e.ping("198.51.100.70", noLink, target)

@@ -21,8 +21,9 @@ const (
 // refusal is why a linkback was not taken: a Pingback fault code and a
 // plain reason fit to send back.
 type refusal struct {
-	code int
-	msg  string
+	code   int
+	msg    string
+	detail string // for the log only: what a fetch found
 }
 
 func (r *refusal) Error() string { return fmt.Sprintf("linkback: refused (%d): %s", r.code, r.msg) }

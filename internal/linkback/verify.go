@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/quirehq/quire/internal/blog"
@@ -86,9 +87,7 @@ func (r *Receiver) VerifyWebmention(ctx context.Context, j jobs.WebmentionJob) e
 
 // saveMention stores a verified mention, or updates the one its source
 // sent before (its status stays).
-func (r *Receiver) saveMention(ctx context.Context, log interface {
-	InfoContext(context.Context, string, ...any)
-}, post *blog.Post, m *blog.Comment) error {
+func (r *Receiver) saveMention(ctx context.Context, log *slog.Logger, post *blog.Post, m *blog.Comment) error {
 	for range 2 {
 		old, err := r.Store.LinkbackBySource(ctx, post.ID, m.SourceURL)
 		switch {

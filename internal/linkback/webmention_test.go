@@ -96,13 +96,14 @@ func withType(r *http.Request, ct string) *http.Request {
 func TestWebmentionVerified(t *testing.T) {
 	e := newEnv(t)
 	pages := map[string]string{
-		"/a":     `<title>In an a</title><p>See <a href="` + target + `">this</a>.</p>`,
-		"/img":   `<title>In an img</title><p><img src="` + target + `" alt="pic"></p>`,
-		"/video": `<title>In a video</title><video controls src="` + target + `"></video>`,
-		"/audio": `<title>In an audio</title><audio><source src="` + target + `"></audio>`,
-		"/text":  `<title>Text only</title><p>I read ` + target + ` today.</p>`,
-		"/gone":  `<title>Commented</title><!-- <a href="` + target + `">this</a> -->`,
-		"/code":  `<title>Code</title><pre><code><a href="` + target + `">x</a></code></pre>`,
+		"/a":      `<title>In an a</title><p>See <a href="` + target + `">this</a>.</p>`,
+		"/img":    `<title>In an img</title><p><img src="` + target + `" alt="pic"></p>`,
+		"/video":  `<title>In a video</title><video controls src="` + target + `"></video>`,
+		"/audio":  `<title>In an audio</title><audio><source src="` + target + `"></audio>`,
+		"/text":   `<title>Text only</title><p>I read ` + target + ` today.</p>`,
+		"/gone":   `<title>Commented</title><!-- <a href="` + target + `">this</a> -->`,
+		"/code":   `<title>Code</title><pre><code><a href="` + target + `">x</a></code></pre>`,
+		"/script": `<title><script>alert(1)</script>Mine</title><p><a href="` + target + `">x</a></p>`,
 	}
 	for path, body := range pages {
 		src := e.src.set(path, body)
@@ -120,6 +121,9 @@ func TestWebmentionVerified(t *testing.T) {
 		t.Errorf("job args %v", a)
 	}
 	e.settle()
+	if n := e.logs.count("webmention refused", "markup"); n != 1 {
+		t.Errorf("the source with a script in its title logged %d times", n)
+	}
 	got := map[string]blog.Comment{}
 	for _, c := range e.linkbacks(e.post.ID) {
 		got[strings.TrimPrefix(c.SourceURL, e.src.srv.URL)] = c
@@ -135,7 +139,7 @@ func TestWebmentionVerified(t *testing.T) {
 			t.Errorf("%s: stored as %+v", path, c)
 		}
 	}
-	for _, path := range []string{"/text", "/gone", "/code"} {
+	for _, path := range []string{"/text", "/gone", "/code", "/script"} {
 		if _, ok := got[path]; ok {
 			t.Errorf("%s: stored without a link", path)
 		}
@@ -247,5 +251,39 @@ func forceDue(t *testing.T, e *env) {
 	}
 	if _, err := e.st.DB().ExecContext(context.Background(), q, at, jobs.KindVerifyWebmention); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestWebmentionLatin1Source checks that a source in another charset is
+// read as it says.
+func TestWebmentionLatin1Source(t *testing.T) {
+	e := newEnv(t)
+	src := e.src.setPage("/latin", srcPage{ctype: "text/html; charset=ISO-8859-1",
+		body: "<title>Caf\xe9 cr\xe8me</title><p>Lu <a href=\"" + target + "\">ceci</a>.</p>"})
+	e.webmention("198.51.100.7", src, target)
+	e.settle()
+	if cs := e.linkbacks(e.post.ID); len(cs) != 1 || cs[0].SourceTitle != "Café crème" || cs[0].Content != "Lu ceci." {
+		t.Errorf("stored %+v", cs)
+	}
+}
+
+// TestWebmentionPrivateSource checks that a site that may not reach
+// private addresses accepts the webmention (202: nothing is fetched while
+// the sender waits) and its job stores nothing, never reaching the
+// address.
+func TestWebmentionPrivateSource(t *testing.T) {
+	e := newEnv(t, envOpt{noPrivate: true})
+	src := e.src.set("/p", linking("Inside", target))
+	if r := e.webmention("198.51.100.1", src, target); r.code != http.StatusAccepted {
+		t.Fatalf("%d %s", r.code, r.body)
+	}
+	if st := e.settle(); len(st) != 1 || st[0] != "completed" {
+		t.Errorf("job states %v", st)
+	}
+	if e.src.hits.Load() != 0 || len(e.linkbacks(e.post.ID)) != 0 {
+		t.Errorf("%d fetches, %d linkbacks", e.src.hits.Load(), len(e.linkbacks(e.post.ID)))
+	}
+	if n := e.logs.count("webmention dropped", "non-public address"); n != 1 {
+		t.Errorf("the refused source logged %d times", n)
 	}
 }

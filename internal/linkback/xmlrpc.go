@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -26,14 +27,8 @@ func (r *Receiver) Methods() map[string]Method {
 		"pingback.ping": r.pingbackPing,
 	}
 	m["system.listMethods"] = func(context.Context, *http.Request, []any) (any, error) {
-		names := make([]any, 0, len(m))
-		for _, n := range slices.Sorted(func(yield func(string) bool) {
-			for k := range m {
-				if !yield(k) {
-					return
-				}
-			}
-		}) {
+		var names []any
+		for _, n := range slices.Sorted(maps.Keys(m)) {
 			names = append(names, n)
 		}
 		return names, nil
@@ -53,10 +48,13 @@ func (r *Receiver) xmlrpc(w http.ResponseWriter, req *http.Request) {
 		plain(w, http.StatusMethodNotAllowed, "XML-RPC server accepts POST requests only.")
 		return
 	}
-	method := ""
+	method, detail := "", ""
 	fault := func(status int, f *xmlrpc.Fault) {
-		r.log().InfoContext(ctx, "xmlrpc fault", "method", method, "code", f.Code, "reason", f.Message,
-			"ip", clientip.From(req))
+		args := []any{"method", method, "code", f.Code, "reason", f.Message, "ip", clientip.From(req)}
+		if detail != "" {
+			args = append(args, "detail", detail)
+		}
+		r.log().InfoContext(ctx, "xmlrpc fault", args...)
 		writeXML(w, status, xmlrpc.EncodeFault(f))
 	}
 	if tooLarge(req, nil) {
@@ -104,7 +102,7 @@ func (r *Receiver) xmlrpc(w http.ResponseWriter, req *http.Request) {
 	if err != nil {
 		var f *xmlrpc.Fault
 		if rf, ok := asRefusal(err); ok {
-			f = &xmlrpc.Fault{Code: rf.code, Message: rf.msg}
+			f, detail = &xmlrpc.Fault{Code: rf.code, Message: rf.msg}, rf.detail
 		} else if !errors.As(err, &f) {
 			r.log().ErrorContext(ctx, "linkback: xmlrpc method failed", "method", method, "err", err)
 			writeXML(w, http.StatusOK, xmlrpc.EncodeFault(&xmlrpc.Fault{Code: faultGeneric,
