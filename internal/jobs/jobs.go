@@ -1,5 +1,5 @@
 // Package jobs runs Quire's durable background work on River: publishing
-// scheduled posts and sending mail. Jobs are rows in the database, written
+// scheduled posts, sending mail and verifying received webmentions. Jobs are rows in the database, written
 // in the same transaction as the rows they follow from (Inserter); they
 // survive restarts, retry with backoff, and each effect happens once. Mail
 // jobs name IDs, and their messages are built when they run (Composer).
