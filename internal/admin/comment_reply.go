@@ -25,6 +25,11 @@ func (h *Handler) commentReply(w http.ResponseWriter, r *http.Request, u *blog.U
 		h.message(w, r, http.StatusRequestEntityTooLarge, "Too long", "The reply is too long to publish (the limit is 64 KiB).")
 		return
 	}
+	if c.Type.IsLinkback() {
+		h.setFlashErr(r, "A pingback, trackback or webmention cannot be answered: reply on the page it came from.")
+		http.Redirect(w, r, commentURL(c.ID), http.StatusSeeOther)
+		return
+	}
 	if c.Status != blog.CommentPending && c.Status != blog.CommentApproved {
 		h.setFlashErr(r, "Only a pending or approved comment can be answered. Restore this one first.")
 		http.Redirect(w, r, commentURL(c.ID), http.StatusSeeOther)
@@ -37,6 +42,9 @@ func (h *Handler) commentReply(w http.ResponseWriter, r *http.Request, u *blog.U
 		for _, v := range verrs {
 			fe.Add("reply", v)
 		}
+	}
+	if le, ok := markup.AsLimit(markup.Check(text)); ok {
+		fe.Add("reply", le.Message()+".")
 	}
 	form := commentForm{Name: c.AuthorName, Email: c.AuthorEmail, URL: c.AuthorURL, Text: c.Content}
 	if len(fe) > 0 {

@@ -70,7 +70,7 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User)
 		return
 	}
 
-	p, fe := h.postFromForm(ctx, set.Loc, f, existing, u, action)
+	p, fe := h.postFromForm(ctx, set.Loc, set.Discussion.PingsOpen, f, existing, u, action)
 	if len(fe) == 0 {
 		if err := markup.Prepare(p); err != nil {
 			le, ok := markup.AsLimit(err)
@@ -130,7 +130,7 @@ func safeHTML(s string) template.HTML { return template.HTML(s) } //nolint:gosec
 
 // postFromForm turns the typed form into the post to save, reporting every
 // problem the store would not find itself.
-func (h *Handler) postFromForm(ctx context.Context, loc *time.Location, f *postForm, existing *blog.Post, u *blog.User, action string) (*blog.Post, blog.FieldErrors) {
+func (h *Handler) postFromForm(ctx context.Context, loc *time.Location, pingsOpen bool, f *postForm, existing *blog.Post, u *blog.User, action string) (*blog.Post, blog.FieldErrors) {
 	fe := blog.FieldErrors{}
 	p := &blog.Post{Type: f.Type, AuthorID: u.ID}
 	if existing != nil {
@@ -151,6 +151,12 @@ func (h *Handler) postFromForm(ctx context.Context, loc *time.Location, f *postF
 	p.FeaturedID = f.FeaturedID
 	if f.CommentsSent {
 		p.CommentsClosed = f.CommentsClosed
+	}
+	switch {
+	case f.PingsSent:
+		p.PingsClosed = f.PingsClosed
+	case existing == nil:
+		p.PingsClosed = !pingsOpen // a form without the box: the site's default
 	}
 	if p.FeaturedID != 0 {
 		if _, err := h.Store.Media(ctx, p.FeaturedID); err != nil {

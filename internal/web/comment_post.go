@@ -177,7 +177,7 @@ func (h *Handler) commentPost(w http.ResponseWriter, r *http.Request) {
 	}
 	target := ""
 	if cm.Status == blog.CommentApproved {
-		roots, _ := threadPages(list, st.Discussion.ThreadDepth, st.Discussion.CommentsPerPage)
+		roots, _ := threadPages(list, &st.Discussion)
 		page := pageOfComment(roots, st.Discussion.CommentsPerPage, cm.ID)
 		target = commentPagePath(st.PostPath(p), page)
 	} else {
@@ -188,7 +188,7 @@ func (h *Handler) commentPost(w http.ResponseWriter, r *http.Request) {
 		}
 		list = append(list, *cm)
 		sortComments(list)
-		roots, _ := threadPages(list, st.Discussion.ThreadDepth, st.Discussion.CommentsPerPage)
+		roots, _ := threadPages(list, &st.Discussion)
 		page := pageOfComment(roots, st.Discussion.CommentsPerPage, cm.ID)
 		target = commentPagePath(st.PostPath(p), page) + "?" + heldQuery(cm.ID, hash)
 		if err := h.setHeld(w, r, st, cm); err != nil {
@@ -253,7 +253,7 @@ func (h *Handler) refused(w http.ResponseWriter, r *http.Request, st *site.Setti
 			h.fail(w, r, err)
 			return
 		}
-		roots, _ := threadPages(list, st.Discussion.ThreadDepth, st.Discussion.CommentsPerPage)
+		roots, _ := threadPages(list, &st.Discussion)
 		page = pageOfComment(roots, st.Discussion.CommentsPerPage, form.ParentID)
 	}
 	h.showPost(w, r, st, ver, c, p, postOpts{cpage: page, form: form, status: status})
