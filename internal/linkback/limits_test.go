@@ -114,8 +114,10 @@ func TestServerToServer(t *testing.T) {
 	r = cross(withType(httptest.NewRequest("POST", "/2024/05/01/what-business-are-you-in/trackback/",
 		strings.NewReader("url=https%3A%2F%2Fother.example%2Fa")), formType))
 	tbOK(t, "cross-site trackback", r)
-	r = cross(withType(httptest.NewRequest("POST", "/wp-comments-post.php", strings.NewReader("comment=hi")), formType))
-	if r.code != http.StatusForbidden {
-		t.Errorf("the comment form took a cross-site post: %d", r.code)
+	for _, path := range []string{"/wp-comments-post.php", "/admin/posts/1/trackback/", "/wp-admin/trackback/"} {
+		r = cross(withType(httptest.NewRequest("POST", path, strings.NewReader("comment=hi")), formType))
+		if r.code != http.StatusForbidden {
+			t.Errorf("%s took a cross-site post: %d", path, r.code)
+		}
 	}
 }

@@ -279,8 +279,9 @@ type bodyLimit struct {
 }
 
 // bodyLimits names, in one place, the routes whose bodies may be larger
-// than DefaultBodyLimit, and how large.
-func bodyLimits() []bodyLimit {
+// than DefaultBodyLimit, and how large, or that read their bodies
+// themselves; trackback recognises a post's trackback address.
+func bodyLimits(trackback func(*http.Request) bool) []bodyLimit {
 	return []bodyLimit{
 		{pattern: "POST /admin/media/{$}", max: admin.MaxUploadBody, stream: true},
 		{pattern: "POST /admin/posts/new", max: admin.MaxPostBody},
@@ -295,7 +296,7 @@ func bodyLimits() []bodyLimit {
 		// with a reason, an XML-RPC fault, Trackback's XML error).
 		{pattern: linkback.WebmentionPath, max: linkback.MaxBody, own: true},
 		{pattern: linkback.PingbackPath, max: linkback.MaxBody, own: true},
-		{max: linkback.MaxBody, own: true, match: linkback.IsTrackback},
+		{max: linkback.MaxBody, own: true, match: trackback},
 	}
 }
 
