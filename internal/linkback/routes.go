@@ -46,21 +46,22 @@ func (r *Receiver) senderOf(req *http.Request) sender {
 	return sender{IP: clientip.From(req), UserAgent: req.UserAgent(), At: r.now()}
 }
 
-// tooLarge reports whether req's body is declared larger than MaxBody,
-// or was found to be while read (err).
-func tooLarge(req *http.Request, err error) bool {
-	if req.ContentLength > MaxBody {
-		return true
-	}
-	var mbe *http.MaxBytesError
-	return errors.As(err, &mbe)
-}
+// errTooLarge is a body larger than MaxBody.
+var errTooLarge = refuse(faultGeneric, "The request is too large: at most 64 KiB is taken.")
 
-// readBody reads req's body, at most MaxBody bytes; a longer one is an
-// *http.MaxBytesError.
+// readBody reads req's body, at most MaxBody bytes: a body declared
+// larger is errTooLarge without being read, and so is one found larger
+// while read.
 func readBody(w http.ResponseWriter, req *http.Request) ([]byte, error) {
+	if req.ContentLength > MaxBody {
+		return nil, errTooLarge
+	}
 	if req.Body == nil {
 		return nil, nil
 	}
-	return io.ReadAll(http.MaxBytesReader(w, req.Body, MaxBody))
+	b, err := io.ReadAll(http.MaxBytesReader(w, req.Body, MaxBody))
+	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+		return nil, errTooLarge
+	}
+	return b, err
 }

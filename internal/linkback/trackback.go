@@ -46,13 +46,9 @@ func (r *Receiver) trackback(ctx context.Context, w http.ResponseWriter, req *ht
 	if req.Method != http.MethodPost {
 		return refuse(faultGeneric, "Trackbacks are sent with POST.")
 	}
-	tooBig := refuse(faultGeneric, "The trackback is too large.")
-	if tooLarge(req, nil) {
-		return tooBig
-	}
 	body, err := readBody(w, req)
-	if tooLarge(req, err) {
-		return tooBig
+	if errors.Is(err, errTooLarge) {
+		return err
 	}
 	if err != nil {
 		return refuse(faultGeneric, "The trackback could not be read.")

@@ -31,12 +31,8 @@ func (r *Receiver) webmention(w http.ResponseWriter, req *http.Request) {
 			"ip", clientip.From(req))
 		plain(w, status, reason)
 	}
-	if tooLarge(req, nil) {
-		refused(http.StatusRequestEntityTooLarge, "The request is too large: a webmention is a source and a target.")
-		return
-	}
 	body, err := readBody(w, req)
-	if tooLarge(req, err) {
+	if errors.Is(err, errTooLarge) {
 		refused(http.StatusRequestEntityTooLarge, "The request is too large: a webmention is a source and a target.")
 		return
 	}

@@ -57,15 +57,9 @@ func (r *Receiver) xmlrpc(w http.ResponseWriter, req *http.Request) {
 		r.log().InfoContext(ctx, "xmlrpc fault", args...)
 		writeXML(w, status, xmlrpc.EncodeFault(f))
 	}
-	if tooLarge(req, nil) {
-		fault(http.StatusRequestEntityTooLarge, &xmlrpc.Fault{Code: xmlrpc.FaultInvalidRequest,
-			Message: "The request is larger than this server takes (" + strconv.Itoa(MaxBody>>10) + " KiB)."})
-		return
-	}
 	body, err := readBody(w, req)
-	if tooLarge(req, err) {
-		fault(http.StatusRequestEntityTooLarge, &xmlrpc.Fault{Code: xmlrpc.FaultInvalidRequest,
-			Message: "The request is larger than this server takes (" + strconv.Itoa(MaxBody>>10) + " KiB)."})
+	if errors.Is(err, errTooLarge) {
+		fault(http.StatusRequestEntityTooLarge, &xmlrpc.Fault{Code: xmlrpc.FaultInvalidRequest, Message: errTooLarge.msg})
 		return
 	}
 	if err != nil {
