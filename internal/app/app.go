@@ -1,6 +1,7 @@
 // Package app wires Quire's parts into one site: the job queue with every
-// mail composer, the notifier, the comment service, sessions, password
-// hashing and the HTTP handler with all its middleware. quire serve runs
+// mail composer, the notifier, the comment service, the linkback
+// receiver, sessions, password hashing and the HTTP handler with all its
+// middleware. quire serve runs
 // exactly this, and the tests of the reader pages, the admin and the
 // notification pages build their sites with it too, so a wire missing here
 // fails a test.
@@ -21,6 +22,7 @@ import (
 	"github.com/quirehq/quire/internal/clientip"
 	"github.com/quirehq/quire/internal/comments"
 	"github.com/quirehq/quire/internal/jobs"
+	"github.com/quirehq/quire/internal/linkback"
 	"github.com/quirehq/quire/internal/mail"
 	"github.com/quirehq/quire/internal/notify"
 	"github.com/quirehq/quire/internal/safehttp"
@@ -54,15 +56,19 @@ type Config struct {
 	Queue jobs.Config
 	// Passwords runs Argon2id work; nil makes one slot per core.
 	Passwords *auth.Hasher
+	// Linkbacks are the limits of the linkback endpoints (per client,
+	// fetches per source host); zero fields take the defaults.
+	Linkbacks linkback.Limits
 }
 
 // App is a wired site. Its queue is not started: Start does that.
 type App struct {
-	Handler  http.Handler
-	Queue    *jobs.Queue
-	Notifier *notify.Notifier
-	Comments *comments.Service
-	Sessions *scs.SessionManager
+	Handler   http.Handler
+	Queue     *jobs.Queue
+	Notifier  *notify.Notifier
+	Comments  *comments.Service
+	Linkbacks *linkback.Receiver
+	Sessions  *scs.SessionManager
 }
 
 // New wires a site from c.
@@ -89,36 +95,48 @@ func New(c Config) (*App, error) {
 	notifier := &notify.Notifier{Store: st, Site: s, Now: c.Now}
 	composers := notifier.Composers()
 	maps.Copy(composers, admin.MailComposers(st, s))
+
+	spamCheck := c.Outbound
+	spamCheck.Timeout = 5 * time.Second
+	discussion := &comments.Service{Store: st, Site: s, HTTP: safehttp.New(spamCheck), Now: c.Now}
+	// Linkbacks: sources are fetched with the outbound client's address
+	// checks, a 10-second limit (a pingback's sender waits) and a 1 MiB
+	// cap; webmentions are verified by the queue.
+	fetchSources := c.Outbound
+	fetchSources.Timeout, fetchSources.MaxBody = 10*time.Second, 1<<20
+	linkbacks := &linkback.Receiver{Store: st, Site: s, Fetch: safehttp.New(fetchSources), Comments: discussion,
+		Notify: notifier, Logger: log, Now: c.Now, Limits: c.Linkbacks}
+
 	qc := c.Queue
 	qc.Store, qc.Site, qc.Mail, qc.Logger, qc.Composers = st, s, c.Mail, log, composers
+	qc.Webmentions = linkbacks
 	queue, err := jobs.New(qc)
 	if err != nil {
 		return nil, err
 	}
 	notifier.Jobs = queue
+	linkbacks.Jobs = queue
 
 	// The session cookie's flags follow the site's cookie policy on each
 	// request (Secure when the base URL in effect is https).
 	sessions := session.New(st)
-	spamCheck := c.Outbound
-	spamCheck.Timeout = 5 * time.Second
 	mastodon := c.Outbound
 	mastodon.Timeout, mastodon.MaxBody = 3*time.Second, 256<<10
-	discussion := &comments.Service{Store: st, Site: s, HTTP: safehttp.New(spamCheck), Now: c.Now}
 	h := server.Handler(server.Options{
 		Store: st,
 		Web: web.Deps{Store: st, Site: s, Theme: c.Theme, Logger: log, Now: c.Now,
 			Comments: discussion, Notify: notifier, Sessions: sessions,
-			Mastodon: web.NewMastodonServers(safehttp.New(mastodon))},
+			Mastodon: web.NewMastodonServers(safehttp.New(mastodon)), Trackback: linkbacks.Trackback},
 		Admin: admin.Deps{Store: st, Site: s, Sessions: sessions, Mailer: queue, Jobs: queue, Logger: log, Now: c.Now,
 			MailTest: c.Mail, Notify: notifier, Passwords: c.Passwords},
-		Mounts:   []interface{ Routes(*http.ServeMux) }{notifier},
+		Mounts:   []interface{ Routes(*http.ServeMux) }{notifier, linkbacks},
 		Sessions: sessions,
 		ClientIP: c.ClientIP,
 		Logger:   log,
 		Metrics:  c.Metrics,
 	})
-	return &App{Handler: h, Queue: queue, Notifier: notifier, Comments: discussion, Sessions: sessions}, nil
+	return &App{Handler: h, Queue: queue, Notifier: notifier, Comments: discussion, Linkbacks: linkbacks,
+		Sessions: sessions}, nil
 }
 
 // Start makes the queue work jobs.

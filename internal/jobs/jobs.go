@@ -1,5 +1,5 @@
 // Package jobs runs Quire's durable background work on River: publishing
-// scheduled posts and sending mail. Jobs are rows in the database, written
+// scheduled posts, sending mail and verifying received webmentions. Jobs are rows in the database, written
 // in the same transaction as the rows they follow from (Inserter); they
 // survive restarts, retry with backoff, and each effect happens once. Mail
 // jobs name IDs, and their messages are built when they run (Composer).
@@ -66,6 +66,9 @@ type Config struct {
 	// Composers build the messages of mail jobs when they run, by
 	// MailJob.Mail.
 	Composers map[string]Composer
+	// Webmentions verifies received webmentions (KindVerifyWebmention);
+	// nil leaves their jobs to be retried by a process that has one.
+	Webmentions WebmentionVerifier
 }
 
 // Queue enqueues jobs and, once started, works them. Its Inserter writes
@@ -121,6 +124,7 @@ func New(c Config) (*Queue, error) {
 	river.AddWorker(workers, &mailWorker{st: c.Store, mail: c.Mail, composers: c.Composers, retry: c.MailRetryDelay, log: log})
 	river.AddWorker(workers, &cleanupWorker{st: c.Store})
 	river.AddWorker(workers, &publishDueWorker{st: c.Store, log: log})
+	river.AddWorker(workers, &webmentionWorker{verify: c.Webmentions})
 
 	var periodic []*river.PeriodicJob
 	if d := or(c.SafetyNetInterval, DefaultSafetyNetInterval); d > 0 {

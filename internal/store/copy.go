@@ -40,6 +40,7 @@ var copyTables = []copyTable{
 	{"comments", "id"},
 	{"comment_subscriptions", "id"},
 	{"comment_subscribers", "email"},
+	{"linkback_checks", "source_url, target_url"},
 }
 
 // notCopied are tables that belong to the engine, the migration tool or the

@@ -5,6 +5,7 @@ package web
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
@@ -47,6 +48,11 @@ type Deps struct {
 	// ones /share/mastodon redirects to. Nil redirects to none: the reader
 	// is shown the link instead.
 	Mastodon *MastodonServers
+	// Trackback takes a POST to a post's permalink followed by
+	// trackback/ (linkback.IsTrackback), whatever the permalink pattern:
+	// the resolver hands such a request over before anything else. Nil
+	// answers it as any other POST to a reader page (405).
+	Trackback http.HandlerFunc
 }
 
 // Handler serves reader pages.
