@@ -34,6 +34,10 @@ type postForm struct {
 	// tells a form that had the box from one that did not.
 	CommentsClosed bool
 	CommentsSent   bool
+	// Trackbacks is the "Send trackbacks to" field as typed;
+	// TrackbacksSent tells a form that had it from one that did not.
+	Trackbacks     string
+	TrackbacksSent bool
 
 	Existing   *blog.Post // nil for a new post
 	ViewURL    string     // reader URL of a public post
@@ -45,6 +49,9 @@ type postForm struct {
 	PreviewErr string
 	Previewed  bool
 	TimeZone   string
+	// Outbound lists the pages the post links to (and its trackbacks),
+	// with how telling each of them went.
+	Outbound []outboundRow
 }
 
 // mediaChoice is an image offered in a picker, with its thumbnail URL.
@@ -125,6 +132,9 @@ func formFromRequest(r *http.Request, typ blog.PostType) *postForm {
 	}
 	if r.PostFormValue("comments_field") == "1" {
 		f.CommentsSent, f.CommentsClosed = true, r.PostFormValue("comments_open") != "1"
+	}
+	if r.PostFormValue("trackbacks_field") == "1" {
+		f.TrackbacksSent, f.Trackbacks = true, strings.ReplaceAll(r.PostFormValue("trackbacks"), "\r\n", "\n")
 	}
 	f.ParentID, _ = strconv.ParseInt(r.PostFormValue("parent"), 10, 64)
 	f.FeaturedID, _ = strconv.ParseInt(r.PostFormValue("featured"), 10, 64)
@@ -210,6 +220,9 @@ func (h *Handler) fillChoices(ctx context.Context, f *postForm, set *site.Settin
 		}
 	}
 	f.TimeZone = set.TimeZone
+	if err := h.fillOutbound(ctx, f, set); err != nil {
+		return err
+	}
 	if f.Existing != nil && f.Existing.IsPublic(h.now()) {
 		f.ViewURL = set.PostPath(f.Existing)
 	}

@@ -1,5 +1,5 @@
 // Package app wires Quire's parts into one site: the job queue with every
-// mail composer, the notifier, the comment service, sessions, password
+// mail composer and the linkback sender, the notifier, the comment service, sessions, password
 // hashing and the HTTP handler with all its middleware. quire serve runs
 // exactly this, and the tests of the reader pages, the admin and the
 // notification pages build their sites with it too, so a wire missing here
@@ -21,6 +21,7 @@ import (
 	"github.com/quirehq/quire/internal/clientip"
 	"github.com/quirehq/quire/internal/comments"
 	"github.com/quirehq/quire/internal/jobs"
+	"github.com/quirehq/quire/internal/linkback/send"
 	"github.com/quirehq/quire/internal/mail"
 	"github.com/quirehq/quire/internal/notify"
 	"github.com/quirehq/quire/internal/safehttp"
@@ -47,7 +48,8 @@ type Config struct {
 	ClientIP *clientip.Resolver
 	Metrics  *server.Metrics // nil: no metrics
 	// Outbound is the options of the outbound client (spam checks,
-	// Mastodon servers). Only tests set AllowPrivate.
+	// Mastodon servers, linkbacks). Only tests, and serve
+	// --allow-private-fetch, set AllowPrivate.
 	Outbound safehttp.Options
 	// Queue tunes the job queue (intervals, workers); its Store, Site,
 	// Mail, Logger and Composers are set by New.
@@ -60,6 +62,7 @@ type Config struct {
 type App struct {
 	Handler  http.Handler
 	Queue    *jobs.Queue
+	Links    *send.Sender
 	Notifier *notify.Notifier
 	Comments *comments.Service
 	Sessions *scs.SessionManager
@@ -89,13 +92,21 @@ func New(c Config) (*App, error) {
 	notifier := &notify.Notifier{Store: st, Site: s, Now: c.Now}
 	composers := notifier.Composers()
 	maps.Copy(composers, admin.MailComposers(st, s))
+	// Linkbacks: jobs written with the posts they follow from, sent by
+	// this process's queue through the outbound client, source URLs built
+	// from this process's base URL when each job runs.
+	fetch := c.Outbound
+	fetch.Timeout = 10 * time.Second
+	links := &send.Sender{Store: st, Site: s, HTTP: safehttp.New(fetch), Logger: log, Now: c.Now}
 	qc := c.Queue
 	qc.Store, qc.Site, qc.Mail, qc.Logger, qc.Composers = st, s, c.Mail, log, composers
+	qc.Linkbacks, qc.Published = links, links.Published
 	queue, err := jobs.New(qc)
 	if err != nil {
 		return nil, err
 	}
 	notifier.Jobs = queue
+	links.Jobs = queue
 
 	// The session cookie's flags follow the site's cookie policy on each
 	// request (Secure when the base URL in effect is https).
@@ -111,14 +122,14 @@ func New(c Config) (*App, error) {
 			Comments: discussion, Notify: notifier, Sessions: sessions,
 			Mastodon: web.NewMastodonServers(safehttp.New(mastodon))},
 		Admin: admin.Deps{Store: st, Site: s, Sessions: sessions, Mailer: queue, Jobs: queue, Logger: log, Now: c.Now,
-			MailTest: c.Mail, Notify: notifier, Passwords: c.Passwords},
+			MailTest: c.Mail, Notify: notifier, Passwords: c.Passwords, Links: links},
 		Mounts:   []interface{ Routes(*http.ServeMux) }{notifier},
 		Sessions: sessions,
 		ClientIP: c.ClientIP,
 		Logger:   log,
 		Metrics:  c.Metrics,
 	})
-	return &App{Handler: h, Queue: queue, Notifier: notifier, Comments: discussion, Sessions: sessions}, nil
+	return &App{Handler: h, Queue: queue, Links: links, Notifier: notifier, Comments: discussion, Sessions: sessions}, nil
 }
 
 // Start makes the queue work jobs.

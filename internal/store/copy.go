@@ -40,6 +40,7 @@ var copyTables = []copyTable{
 	{"comments", "id"},
 	{"comment_subscriptions", "id"},
 	{"comment_subscribers", "email"},
+	{"outbound_links", "id"},
 }
 
 // notCopied are tables that belong to the engine, the migration tool or the
