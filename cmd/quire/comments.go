@@ -24,8 +24,10 @@ const commentsSynopsis = `Usage:
   quire comments list [--status pending|approved|spam|trash|all] [--post SLUG] [--type TYPE] [--json]
   quire comments approve|unapprove|spam|trash|delete ID...
 
-list shows pending and approved comments by default, newest first. The JSON
-output holds authors' email and IP addresses: it is for moderators.
+list shows pending and approved comments by default, newest first, of every
+type: --type comment, pingback, trackback or webmention shows one, --type
+pings the three kinds of linkback. The JSON output holds authors' email and
+IP addresses: it is for moderators.
 unapprove sends a comment back to pending; delete removes it for good (its
 replies move up a level). A running server shows changes on its next request.`
 
@@ -74,6 +76,10 @@ type commentJSON struct {
 	AuthorIP    string `json:"author_ip"`
 	Date        string `json:"date"`
 	Content     string `json:"content"`
+	// Linkbacks only.
+	SourceURL   string `json:"source_url,omitempty"`
+	SourceTitle string `json:"source_title,omitempty"`
+	MentionKind string `json:"mention_kind,omitempty"`
 }
 
 func commentsList(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -82,7 +88,7 @@ func commentsList(ctx context.Context, args []string, getenv func(string) string
 	db.register(fs)
 	status := fs.String("status", "", "`status` to list: pending, approved, spam, trash or all (default pending and approved)")
 	postSlug := fs.String("post", "", "only comments on the post with this `slug`")
-	typ := fs.String("type", "", "only comments of this `type` (comment)")
+	typ := fs.String("type", "", "only comments of this `type`: comment, pingback, trackback, webmention, or pings (the three linkbacks)")
 	asJSON := fs.Bool("json", false, "print a JSON array instead of a table")
 	if err := parseFlags(fs, args, getenv, stdout, commentsSynopsis); err != nil {
 		return err
@@ -90,7 +96,16 @@ func commentsList(ctx context.Context, args []string, getenv func(string) string
 	if fs.NArg() > 0 {
 		return config.Usagef("comments list takes no arguments, got %q", fs.Arg(0))
 	}
-	f := store.CommentFilter{Type: blog.CommentType(strings.TrimSpace(*typ))}
+	f := store.CommentFilter{}
+	switch t := blog.CommentType(strings.ToLower(strings.TrimSpace(*typ))); {
+	case t == "":
+	case t == "pings":
+		f.Types = []blog.CommentType{blog.TypePingback, blog.TypeTrackback, blog.TypeWebmention}
+	case blog.ValidCommentType(t):
+		f.Type = t
+	default:
+		return config.Usagef("--type %q: use comment, pingback, trackback, webmention or pings", *typ)
+	}
 	switch st := blog.CommentStatus(strings.TrimSpace(*status)); {
 	case st == "":
 		f.Statuses = []blog.CommentStatus{blog.CommentPending, blog.CommentApproved}
@@ -99,9 +114,6 @@ func commentsList(ctx context.Context, args []string, getenv func(string) string
 		f.Statuses = []blog.CommentStatus{st}
 	default:
 		return config.Usagef("--status %q: use pending, approved, spam, trash or all", *status)
-	}
-	if f.Type != "" && f.Type != blog.TypeComment {
-		return config.Usagef("--type %q: the only comment type is %q", *typ, blog.TypeComment)
 	}
 	db.log = stderr
 	st, err := db.open(ctx, false)
@@ -137,7 +149,8 @@ func commentsList(ctx context.Context, args []string, getenv func(string) string
 		for _, c := range all {
 			out = append(out, commentJSON{ID: c.ID, PostID: c.PostID, PostSlug: c.PostSlug, ParentID: c.ParentID,
 				Type: string(c.Type), Status: string(c.Status), AuthorName: c.AuthorName, AuthorEmail: c.AuthorEmail,
-				AuthorURL: c.AuthorURL, AuthorIP: c.AuthorIP, Date: c.CreatedAt.UTC().Format(time.RFC3339), Content: c.Content})
+				AuthorURL: c.AuthorURL, AuthorIP: c.AuthorIP, Date: c.CreatedAt.UTC().Format(time.RFC3339), Content: c.Content,
+				SourceURL: c.SourceURL, SourceTitle: c.SourceTitle, MentionKind: string(c.MentionKind)})
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

@@ -166,7 +166,7 @@ func TestCommentsModerateCommands(t *testing.T) {
 	for _, args := range [][]string{
 		{"comments", "list", "--data", dir, "--status", "held"},
 		{"comments", "list", "--data", dir, "--post", "no-such-post"},
-		{"comments", "list", "--data", dir, "--type", "pingback"},
+		{"comments", "list", "--data", dir, "--type", "like"},
 		{"comments", "approve", "--data", dir, "12x"},
 		{"comments", "approve", "--data", dir},
 		{"comments", "frobnicate"},
@@ -187,4 +187,77 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func sortStrings(s []string) []string {
 	sort.Strings(s)
 	return s
+}
+
+// Linkbacks are listed with their type, filtered by it, and moderated as
+// comments are.
+func TestCommentsListLinkbacks(t *testing.T) {
+	dir, st, ids := commentsSite(t)
+	ctx := context.Background()
+	p, err := st.PostBySlug(ctx, "what-business-are-you-in")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := time.Date(2024, 3, 2, 12, 0, 0, 0, time.UTC)
+	for i, c := range []blog.Comment{
+		{Type: blog.TypePingback, Status: blog.CommentPending, AuthorName: "Tweets that mention it",
+			SourceURL: "https://tweets.example.com/a/", Content: "[…] x […]"},
+		{Type: blog.TypeTrackback, Status: blog.CommentApproved, AuthorName: "Coach's Corner", SourceURL: "https://coach.example/t/"},
+		{Type: blog.TypeWebmention, MentionKind: blog.MentionLike, Status: blog.CommentApproved, AuthorName: "Kim",
+			SourceURL: "https://kim.example/l/1", SourceTitle: "Liked"},
+	} {
+		c.PostID, c.AuthorURL, c.CreatedAt = p.ID, c.SourceURL, base.Add(time.Duration(i)*time.Hour)
+		if err := st.CreateComment(ctx, &c); err != nil {
+			t.Fatal(err)
+		}
+		ids[string(c.Type)] = c.ID
+	}
+	rows := func(args ...string) [][]string {
+		t.Helper()
+		r := quire(t, nil, "", append([]string{"comments", "list", "--data", dir}, args...)...)
+		if r.code != 0 {
+			t.Fatalf("%v: %+v", args, r)
+		}
+		var out [][]string
+		for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n")[1:] {
+			out = append(out, strings.Fields(l))
+		}
+		return out
+	}
+	all := rows()
+	if len(all) != 6 || all[0][0] != itoa(ids["webmention"]) || all[0][2] != "webmention" || all[1][2] != "trackback" ||
+		all[2][2] != "pingback" || all[3][2] != "comment" {
+		t.Errorf("every type, newest first: %v", all)
+	}
+	for typ, want := range map[string][]string{
+		"pings":      {itoa(ids["webmention"]), itoa(ids["trackback"]), itoa(ids["pingback"])},
+		"pingback":   {itoa(ids["pingback"])},
+		"Trackback":  {itoa(ids["trackback"])},
+		"webmention": {itoa(ids["webmention"])},
+		"comment":    {itoa(ids["other"]), itoa(ids["pending"]), itoa(ids["approved"])},
+	} {
+		var got []string
+		for _, f := range rows("--type", typ) {
+			got = append(got, f[0])
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("--type %s: %v, want %v", typ, got, want)
+		}
+	}
+	r := quire(t, nil, "", "comments", "list", "--data", dir, "--type", "pings", "--json")
+	var raw []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &raw); err != nil || len(raw) != 3 {
+		t.Fatalf("--json: %v %s", err, r.stdout)
+	}
+	if raw[0]["type"] != "webmention" || raw[0]["mention_kind"] != "like" || raw[0]["source_url"] != "https://kim.example/l/1" ||
+		raw[0]["source_title"] != "Liked" || raw[0]["author_email"] != "" || raw[2]["type"] != "pingback" {
+		t.Errorf("JSON %v", raw)
+	}
+	r = quire(t, nil, "", "comments", "approve", "--data", dir, itoa(ids["pingback"]))
+	if r.code != 0 {
+		t.Fatalf("approve a pingback: %+v", r)
+	}
+	if c, _ := st.Comment(ctx, ids["pingback"]); c.Status != blog.CommentApproved {
+		t.Errorf("pingback %s", c.Status)
+	}
 }

@@ -18,7 +18,10 @@ import (
 func cmdPost(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	const synopsis = "Usage: quire post publish [--author EMAIL] PATH...\n\n" +
 		"Publishes Markdown files with YAML front matter (a folder is read recursively, all or nothing).\n" +
-		"Publishing a file again updates its post."
+		"Publishing a file again updates its post.\n\n" +
+		"Front matter keys: title, slug, date, tags, categories, status, excerpt, draft, published,\n" +
+		"type (post or page), parent, password, image, and pings (false: refuse pingbacks, trackbacks\n" +
+		"and webmentions; without it a new post takes the site's default)."
 	if len(args) == 0 || args[0] != "publish" {
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
 			fmt.Fprintln(stdout, synopsis)

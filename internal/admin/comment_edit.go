@@ -27,10 +27,16 @@ type commentEditData struct {
 	Reply    string
 	CanReply bool
 	Actions  []commentAction
+	// Linkback is set for a pingback, trackback or webmention: its
+	// source (a usable link, or empty) is shown, and it has no email
+	// and takes no reply.
+	Linkback bool
+	Source   string
 }
 
 // commentEdit shows one comment with its editor, the "reply as the author"
-// form and its moderation buttons.
+// form and its moderation buttons. A linkback shows its type and source,
+// and its editor has no email field and no reply form.
 func (h *Handler) commentEdit(w http.ResponseWriter, r *http.Request, u *blog.User) {
 	c, err := h.moderatableComment(r, u)
 	if err != nil {
@@ -45,6 +51,11 @@ func (h *Handler) commentEdit(w http.ResponseWriter, r *http.Request, u *blog.Us
 func (h *Handler) showComment(w http.ResponseWriter, r *http.Request, status int, c *blog.Comment, f commentForm, reply string, fe blog.FieldErrors) {
 	d := commentEditData{Comment: c, Form: f, Reply: reply, Actions: actionsFor(c.Status), Shown: safeHTML(c.ContentHTML),
 		CanReply: c.Status == blog.CommentPending || c.Status == blog.CommentApproved}
+	if c.Type.IsLinkback() {
+		// A source's words are shown as text, whatever the stored HTML.
+		d.Linkback, d.CanReply, d.Shown = true, false, safeHTML(linkbackHTML(c.Content))
+		d.Source = sourceLink(firstNonEmpty(c.SourceURL, c.AuthorURL))
+	}
 	if c.ParentID != 0 {
 		p, err := h.Store.Comment(r.Context(), c.ParentID)
 		if err != nil && !errors.Is(err, blog.ErrNotFound) {

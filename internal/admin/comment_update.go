@@ -14,32 +14,42 @@ import (
 const maxCommentForm = blog.MaxCommentBytes + 16<<10
 
 // commentUpdate saves a moderator's edit of a comment's author name,
-// email, website and text.
+// email, website and text; of a linkback's name, URL and excerpt (kept as
+// plain text, as received).
 func (h *Handler) commentUpdate(w http.ResponseWriter, r *http.Request, u *blog.User) {
 	c, err := h.moderatableComment(r, u)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxCommentForm)
-	if err := r.ParseForm(); err != nil {
-		h.message(w, r, http.StatusRequestEntityTooLarge, "Too long", "The comment is too long to save (the limit is 64 KiB).")
-		return
-	}
+	// The server's body limit has read the form, bounded (bodyLimits in
+	// internal/server), or answered 413 already.
 	f := commentForm{
 		Name:  strings.TrimSpace(r.PostFormValue("author")),
 		Email: strings.TrimSpace(r.PostFormValue("email")),
 		URL:   strings.TrimSpace(r.PostFormValue("url")),
 		Text:  strings.ReplaceAll(r.PostFormValue("comment"), "\r\n", "\n"),
 	}
-	fe := checkCommentForm(&f)
+	linkback := c.Type.IsLinkback()
+	var fe blog.FieldErrors
+	if linkback {
+		f.Email = c.AuthorEmail // a linkback has none to edit
+		fe = checkLinkbackForm(&f)
+	} else {
+		fe = checkCommentForm(&f)
+	}
 	if len(fe) > 0 {
 		h.showComment(w, r, http.StatusUnprocessableEntity, c, f, "", fe)
 		return
 	}
-	normURL, _ := blog.NormalizeURL(f.URL)
-	c.AuthorName, c.AuthorEmail, c.AuthorURL = f.Name, blog.NormalizeEmail(f.Email), normURL
-	c.Content, c.ContentHTML = f.Text, markup.RenderComment(f.Text)
+	if linkback {
+		c.AuthorName, c.AuthorURL = f.Name, sourceLink(f.URL)
+		c.Content, c.ContentHTML = strings.TrimSpace(f.Text), linkbackHTML(f.Text)
+	} else {
+		normURL, _ := blog.NormalizeURL(f.URL)
+		c.AuthorName, c.AuthorEmail, c.AuthorURL = f.Name, blog.NormalizeEmail(f.Email), normURL
+		c.Content, c.ContentHTML = f.Text, markup.RenderComment(f.Text)
+	}
 	if err := h.Store.UpdateComment(r.Context(), c); err != nil {
 		h.fail(w, r, err)
 		return
@@ -57,6 +67,9 @@ func checkCommentForm(f *commentForm) blog.FieldErrors {
 		for k, v := range verrs {
 			fe.Add(k, v)
 		}
+	}
+	if le, ok := markup.AsLimit(markup.Check(f.Text)); ok {
+		fe.Add("comment", le.Message()+".")
 	}
 	switch {
 	case !utf8.ValidString(f.Name):

@@ -27,12 +27,53 @@ type commentRow struct {
 	blog.Comment
 	Excerpt string
 	Actions []commentAction
+	// Source is a linkback's linking page, when it is a usable link.
+	Source string
+}
+
+// CanReply reports whether the row offers "Reply": a pending or approved
+// comment, not a linkback (the thread nests nothing under one).
+func (r commentRow) CanReply() bool {
+	return !r.Type.IsLinkback() && (r.Status == blog.CommentPending || r.Status == blog.CommentApproved)
+}
+
+// commentTypeChoice is one entry of the list's type filter.
+type commentTypeChoice struct {
+	Value, Label string
+	Current      bool
+}
+
+// commentTypeFilters are the type filter's choices, as WordPress's "All
+// comment types / Comments / Pings", with each kind of linkback too.
+var commentTypeFilters = []struct {
+	Value, Label string
+	Types        []blog.CommentType
+}{
+	{"", "All comment types", nil},
+	{"comment", "Comments", []blog.CommentType{blog.TypeComment}},
+	{"pings", "Pings (all linkbacks)", []blog.CommentType{blog.TypePingback, blog.TypeTrackback, blog.TypeWebmention}},
+	{"pingback", "Pingbacks", []blog.CommentType{blog.TypePingback}},
+	{"trackback", "Trackbacks", []blog.CommentType{blog.TypeTrackback}},
+	{"webmention", "Webmentions", []blog.CommentType{blog.TypeWebmention}},
+}
+
+// commentTypes returns the types the filter value v selects (none for all)
+// and the value as understood ("" when unknown).
+func commentTypes(v string) ([]blog.CommentType, string) {
+	for _, f := range commentTypeFilters {
+		if f.Value == v {
+			return f.Types, v
+		}
+	}
+	return nil, ""
 }
 
 // commentsListData is what the comment list shows.
 type commentsListData struct {
 	Tabs      []commentTab
 	Status    string
+	Type      string // the type filter's value: "" for every type
+	Types     []commentTypeChoice
 	Search    string
 	PostID    int64
 	PostTitle string
@@ -49,9 +90,10 @@ var commentTabs = []struct{ Status, Label string }{
 }
 
 // commentsList shows the moderation list: one status (pending and approved
-// by default, as WordPress's "All"), with counts, a search by text, name,
-// email, URL or IP, and paging. Authors see the comments on their own
-// posts only.
+// by default, as WordPress's "All"), with counts, a filter by type
+// (comments, or pings: pingbacks, trackbacks and webmentions), a search by
+// text, name, email, URL or IP, and paging. Authors see the comments on
+// their own posts only.
 func (h *Handler) commentsList(w http.ResponseWriter, r *http.Request, u *blog.User) {
 	ctx := r.Context()
 	q := r.URL.Query()
@@ -63,7 +105,11 @@ func (h *Handler) commentsList(w http.ResponseWriter, r *http.Request, u *blog.U
 	if len(search) > 200 {
 		search = strings.ToValidUTF8(search[:200], "")
 	}
-	d := commentsListData{Status: status, Search: search}
+	types, typ := commentTypes(q.Get("comment_type"))
+	d := commentsListData{Status: status, Type: typ, Search: search}
+	for _, f := range commentTypeFilters {
+		d.Types = append(d.Types, commentTypeChoice{Value: f.Value, Label: f.Label, Current: f.Value == typ})
+	}
 	scope := moderationScope(u)
 	if id, err := strconv.ParseInt(q.Get("post"), 10, 64); err == nil && id > 0 {
 		p, err := h.Store.Post(ctx, id)
@@ -89,11 +135,11 @@ func (h *Handler) commentsList(w http.ResponseWriter, r *http.Request, u *blog.U
 			n = counts[blog.CommentPending] + counts[blog.CommentApproved]
 		}
 		d.Tabs = append(d.Tabs, commentTab{Label: t.Label, Status: t.Status, Count: n,
-			URL: commentsListURL(t.Status, "", 0), Current: t.Status == status})
+			URL: commentsListURL(t.Status, "", 0, typ), Current: t.Status == status})
 	}
 
 	page := pageNum(r)
-	f := store.CommentFilter{PostAuthorID: scope, PostID: d.PostID, Search: search,
+	f := store.CommentFilter{PostAuthorID: scope, PostID: d.PostID, Search: search, Types: types,
 		Limit: commentsPerAdminPage, Offset: (page - 1) * commentsPerAdminPage}
 	if status == "all" {
 		f.Statuses = []blog.CommentStatus{blog.CommentPending, blog.CommentApproved}
@@ -107,23 +153,31 @@ func (h *Handler) commentsList(w http.ResponseWriter, r *http.Request, u *blog.U
 		h.fail(w, r, err)
 		return
 	}
-	base := commentsListURL(status, search, d.PostID)
+	base := commentsListURL(status, search, d.PostID, typ)
 	d.Total, d.Pager = total, newPager(page, total, commentsPerAdminPage, base)
 	d.Back = base
 	if page > 1 {
 		d.Back = d.Pager.Base + "page=" + strconv.Itoa(page)
 	}
 	for _, c := range list {
-		d.Rows = append(d.Rows, commentRow{Comment: c, Excerpt: commentExcerpt(c.Content), Actions: actionsFor(c.Status)})
+		row := commentRow{Comment: c, Excerpt: commentExcerpt(c.Content), Actions: actionsFor(c.Status)}
+		if c.Type.IsLinkback() {
+			row.Source = sourceLink(firstNonEmpty(c.SourceURL, c.AuthorURL))
+		}
+		d.Rows = append(d.Rows, row)
 	}
 	h.render(w, r, http.StatusOK, "comments_list", &view{Title: "Comments", Section: "comments", D: d})
 }
 
-// commentsListURL is the comment list filtered by status, search and post.
-func commentsListURL(status, search string, postID int64) string {
+// commentsListURL is the comment list filtered by status, search, post
+// and type.
+func commentsListURL(status, search string, postID int64, typ string) string {
 	v := url.Values{}
 	if status != "" && status != "all" {
 		v.Set("status", status)
+	}
+	if typ != "" {
+		v.Set("comment_type", typ)
 	}
 	if search != "" {
 		v.Set("s", search)

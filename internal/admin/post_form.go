@@ -34,6 +34,10 @@ type postForm struct {
 	// tells a form that had the box from one that did not.
 	CommentsClosed bool
 	CommentsSent   bool
+	// PingsClosed is the "Allow pingbacks & trackbacks" box unticked (it
+	// covers webmentions too); PingsSent tells a form that had the box.
+	PingsClosed bool
+	PingsSent   bool
 	// Trackbacks is the "Send trackbacks to" field as typed;
 	// TrackbacksSent tells a form that had it from one that did not.
 	Trackbacks     string
@@ -96,7 +100,7 @@ func formFromPost(p *blog.Post, loc *time.Location) *postForm {
 	f := &postForm{
 		ID: p.ID, Type: p.Type, Title: p.Title, Slug: p.Slug, Body: p.Body, Excerpt: p.Excerpt,
 		Status: string(p.Status), Password: p.Password, ParentID: p.ParentID, FeaturedID: p.FeaturedID, Existing: p,
-		CommentsClosed: p.CommentsClosed,
+		CommentsClosed: p.CommentsClosed, PingsClosed: p.PingsClosed,
 	}
 	// A draft's date is only when it was last saved; it gets its real date
 	// when published.
@@ -132,6 +136,9 @@ func formFromRequest(r *http.Request, typ blog.PostType) *postForm {
 	}
 	if r.PostFormValue("comments_field") == "1" {
 		f.CommentsSent, f.CommentsClosed = true, r.PostFormValue("comments_open") != "1"
+	}
+	if r.PostFormValue("pings_field") == "1" {
+		f.PingsSent, f.PingsClosed = true, r.PostFormValue("pings_open") != "1"
 	}
 	if r.PostFormValue("trackbacks_field") == "1" {
 		f.TrackbacksSent, f.Trackbacks = true, strings.ReplaceAll(r.PostFormValue("trackbacks"), "\r\n", "\n")

@@ -37,11 +37,8 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User)
 		}
 		existing, typ = p, p.Type
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxPostForm)
-	if err := r.ParseForm(); err != nil {
-		h.message(w, r, http.StatusRequestEntityTooLarge, "Too long", "The text is too long to save (the limit is 1 MiB).")
-		return
-	}
+	// The server's body limit has read the form, bounded (bodyLimits in
+	// internal/server), or answered 413 already.
 	set, _, err := h.Site.Current(ctx)
 	if err != nil {
 		h.fail(w, r, err)
@@ -72,7 +69,7 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User)
 		return
 	}
 
-	p, fe := h.postFromForm(ctx, set.Loc, f, existing, u, action)
+	p, fe := h.postFromForm(ctx, set.Loc, set.Discussion.PingsOpen, f, existing, u, action)
 	trackbacks := trackbacksFromForm(f, fe)
 	if len(fe) == 0 {
 		if err := markup.Prepare(p); err != nil {
@@ -162,7 +159,7 @@ func safeHTML(s string) template.HTML { return template.HTML(s) } //nolint:gosec
 
 // postFromForm turns the typed form into the post to save, reporting every
 // problem the store would not find itself.
-func (h *Handler) postFromForm(ctx context.Context, loc *time.Location, f *postForm, existing *blog.Post, u *blog.User, action string) (*blog.Post, blog.FieldErrors) {
+func (h *Handler) postFromForm(ctx context.Context, loc *time.Location, pingsOpen bool, f *postForm, existing *blog.Post, u *blog.User, action string) (*blog.Post, blog.FieldErrors) {
 	fe := blog.FieldErrors{}
 	p := &blog.Post{Type: f.Type, AuthorID: u.ID}
 	if existing != nil {
@@ -183,6 +180,12 @@ func (h *Handler) postFromForm(ctx context.Context, loc *time.Location, f *postF
 	p.FeaturedID = f.FeaturedID
 	if f.CommentsSent {
 		p.CommentsClosed = f.CommentsClosed
+	}
+	switch {
+	case f.PingsSent:
+		p.PingsClosed = f.PingsClosed
+	case existing == nil:
+		p.PingsClosed = !pingsOpen // a form without the box: the site's default
 	}
 	if p.FeaturedID != 0 {
 		if _, err := h.Store.Media(ctx, p.FeaturedID); err != nil {

@@ -26,6 +26,7 @@ type privacyExportComment struct {
 	PostTitle   string `json:"post_title"`
 	PostURL     string `json:"post_url,omitempty"`
 	ParentID    int64  `json:"parent_id"`
+	Type        string `json:"type"`
 	Status      string `json:"status"`
 	AuthorName  string `json:"author_name"`
 	AuthorEmail string `json:"author_email"`
@@ -34,6 +35,10 @@ type privacyExportComment struct {
 	UserAgent   string `json:"user_agent"`
 	Date        string `json:"date"`
 	Content     string `json:"content"`
+	// A linkback holds no email, so none is found by one; should a
+	// moderator have given one an address, its source goes with it.
+	SourceURL   string `json:"source_url,omitempty"`
+	AuthorPhoto string `json:"author_photo,omitempty"`
 }
 
 type privacyExportFollowUp struct {
@@ -82,7 +87,7 @@ func (h *Handler) privacyExport(w http.ResponseWriter, r *http.Request, u *blog.
 		Comments: []privacyExportComment{}, Subscriptions: []privacyExportFollowUp{}}
 	for _, c := range d.Comments {
 		ec := privacyExportComment{ID: c.ID, PostID: c.PostID, PostTitle: c.PostTitle, ParentID: c.ParentID,
-			Status: string(c.Status), AuthorName: c.AuthorName, AuthorEmail: c.AuthorEmail, AuthorURL: c.AuthorURL,
+			Type: string(c.Type), SourceURL: c.SourceURL, AuthorPhoto: c.AuthorPhoto, Status: string(c.Status), AuthorName: c.AuthorName, AuthorEmail: c.AuthorEmail, AuthorURL: c.AuthorURL,
 			AuthorIP: c.AuthorIP, UserAgent: c.UserAgent, Date: rfc3339(c.CreatedAt), Content: c.Content}
 		if p, err := h.Store.Post(ctx, c.PostID); err == nil && p.IsPublic(now) {
 			ec.PostURL = set.Abs(set.PostPath(p))

@@ -182,7 +182,9 @@ type ThreadNode struct {
 // BuildThread arranges comments (oldest first) into a tree. Replies deeper
 // than maxDepth are attached at maxDepth, under the deepest ancestor
 // allowed, as WordPress shows them; a reply whose parent is not in the list
-// (held, deleted) becomes top-level.
+// (held, deleted) becomes top-level. Linkbacks are never threaded: one is
+// always top-level, and so is a comment that names one as its parent (an
+// import from WordPress may hold such replies).
 func BuildThread(comments []Comment, maxDepth int) []*ThreadNode {
 	if maxDepth < 1 {
 		maxDepth = 1
@@ -196,7 +198,7 @@ func BuildThread(comments []Comment, maxDepth int) []*ThreadNode {
 		c := &comments[i]
 		n := nodes[c.ID]
 		parent := nodes[c.ParentID]
-		if c.ParentID == 0 || parent == nil || parent == n {
+		if c.ParentID == 0 || parent == nil || parent == n || c.Type.IsLinkback() || parent.Comment.Type.IsLinkback() {
 			n.Depth = 1
 			roots = append(roots, n)
 			continue

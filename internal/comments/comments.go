@@ -86,7 +86,7 @@ const (
 	RefusedStale     RefusalKind = "stale"      // the token is missing, expired, forged or for another post
 	RefusedTooFast   RefusalKind = "too-fast"   // the form was sent sooner than MinFormAge after it was made
 	RefusedHoneypot  RefusalKind = "honeypot"   // the hidden field was filled in
-	RefusedBadParent RefusalKind = "bad-parent" // the reply is to a comment not approved on this post
+	RefusedBadParent RefusalKind = "bad-parent" // the reply is to a comment not approved on this post, or to a linkback
 )
 
 // Refusal is returned by Submit when a comment was not stored for a reason
@@ -190,7 +190,9 @@ func (s *Service) Submit(ctx context.Context, r Request) (*blog.Comment, error) 
 			return nil, refuse(RefusedBadParent)
 		case err != nil:
 			return nil, fmt.Errorf("comments: submit: %w", err)
-		case parent.PostID != p.ID || parent.Status != blog.CommentApproved:
+		case parent.PostID != p.ID || parent.Status != blog.CommentApproved || parent.Type.IsLinkback():
+			// A linkback is not a comment to answer: the thread shows none
+			// nested under one.
 			return nil, refuse(RefusedBadParent)
 		}
 	}

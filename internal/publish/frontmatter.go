@@ -44,6 +44,7 @@ type doc struct {
 	parentLine int
 	image      string // path of the featured image file
 	imageLine  int
+	pings      *bool          // the "pings" key: whether the post takes linkbacks; nil when not given
 	lines      map[string]int // front matter key → line in the file
 	bodyLine   int
 }
@@ -53,7 +54,7 @@ type doc struct {
 var knownKeys = map[string]bool{
 	"title": true, "slug": true, "date": true, "tags": true, "categories": true, "category": true,
 	"status": true, "excerpt": true, "description": true, "summary": true, "draft": true,
-	"published": true, "type": true, "parent": true, "password": true, "image": true,
+	"published": true, "type": true, "parent": true, "password": true, "image": true, "pings": true,
 }
 
 // jekyllName matches a Jekyll post file name: 2011-01-05-what-business.md.
@@ -194,6 +195,22 @@ func parseFile(path string, data []byte, loc *time.Location, warn func(string)) 
 			} else {
 				d.post.Categories = append(d.post.Categories, terms...)
 			}
+			continue
+		case "pings":
+			b, ok := boolValue(v)
+			if s, _ := scalar(v); !ok {
+				switch strings.ToLower(strings.TrimSpace(s)) {
+				case "open":
+					b, ok = true, true
+				case "closed":
+					b, ok = false, true
+				}
+			}
+			if !ok {
+				fail(line, "pings must be true or false (or open or closed)")
+				continue
+			}
+			d.pings = &b
 			continue
 		case "draft", "published":
 			b, ok := boolValue(v)

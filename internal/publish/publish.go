@@ -66,7 +66,10 @@ type Options struct {
 // Front matter keys: title, slug, date, tags, categories (or category),
 // status (publish, draft, scheduled, private), excerpt (or summary or
 // description), draft, published, type (post or page), parent (a page's
-// slug), password and image (a path relative to the file). Unknown keys are
+// slug), password, image (a path relative to the file) and pings (false
+// refuses pingbacks, trackbacks and webmentions, WordPress's "Allow
+// pingbacks & trackbacks" unticked; without it a new post takes the site's
+// default, and a post published again keeps what it had). Unknown keys are
 // passed to Warn and ignored. A post is found again by its slug, else by a
 // Jekyll file name YYYY-MM-DD-slug.md, else by its title, so publishing a
 // file twice updates one post. Every problem in every file is reported at
@@ -325,15 +328,23 @@ func write(ctx context.Context, o Options, d *doc, written map[string]int64) (Re
 	p := d.post
 	p.AuthorID = o.AuthorID
 	p.PublishedAt = d.date
+	// What the file does not say is kept: whether comments and linkbacks
+	// are taken, as the admin may have changed them. A new post takes
+	// linkbacks as the site's default says.
+	p.PingsClosed = !o.Settings.Discussion.PingsOpen
 	if existing != nil {
 		p.ID = existing.ID
 		p.GUID = existing.GUID
+		p.CommentsClosed, p.PingsClosed = existing.CommentsClosed, existing.PingsClosed
 		if existing.AuthorID != 0 {
 			p.AuthorID = existing.AuthorID
 		}
 		if p.PublishedAt.IsZero() {
 			p.PublishedAt = existing.PublishedAt
 		}
+	}
+	if d.pings != nil {
+		p.PingsClosed = !*d.pings
 	}
 	now := o.Now()
 	if p.PublishedAt.IsZero() {

@@ -109,7 +109,16 @@ func (s *Store) queryComments(ctx context.Context, where string, args ...any) ([
 	return out, rows.Err()
 }
 
-// CommentCounts returns the number of approved comments of each post.
+// notReaction is the condition, on comments c, that leaves out likes and
+// reposts received by Webmention: they are shown as names in a row, not as
+// comments, so they are neither counted among a post's thoughts nor listed
+// in comment feeds and the recent comments (as WordPress's ActivityPub
+// plugin does with its own likes and reposts).
+const notReaction = "NOT (c.type = 'webmention' AND c.mention_kind IN ('like', 'repost'))"
+
+// CommentCounts returns the number of approved comments of each post, as
+// WordPress counts them (pingbacks, trackbacks and webmentions included),
+// likes and reposts left out.
 func (s *Store) CommentCounts(ctx context.Context, postIDs []int64) (map[int64]int, error) {
 	out := make(map[int64]int, len(postIDs))
 	if len(postIDs) == 0 {
@@ -119,8 +128,8 @@ func (s *Store) CommentCounts(ctx context.Context, postIDs []int64) (map[int64]i
 	for i, id := range postIDs {
 		args[i] = id
 	}
-	rows, err := s.conn.QueryContext(ctx, s.q(`SELECT post_id, count(*) FROM comments WHERE status = 'approved'
-		AND post_id IN (`+placeholders(len(args))+`) GROUP BY post_id`), args...)
+	rows, err := s.conn.QueryContext(ctx, s.q(`SELECT c.post_id, count(*) FROM comments c WHERE c.status = 'approved'
+		AND `+notReaction+` AND c.post_id IN (`+placeholders(len(args))+`) GROUP BY c.post_id`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: comment counts: %w", err)
 	}
@@ -136,9 +145,10 @@ func (s *Store) CommentCounts(ctx context.Context, postIDs []int64) (map[int64]i
 	return out, rows.Err()
 }
 
-// RecentComments returns the newest approved comments on public posts.
+// RecentComments returns the newest approved comments on public posts,
+// linkbacks included, likes and reposts left out.
 func (s *Store) RecentComments(ctx context.Context, limit int, now time.Time) ([]blog.Comment, error) {
-	return s.queryComments(ctx, `WHERE c.status = 'approved' AND p.status = 'publish' AND p.published_at <= ?
+	return s.queryComments(ctx, `WHERE c.status = 'approved' AND `+notReaction+` AND p.status = 'publish' AND p.published_at <= ?
 		AND p.password = '' ORDER BY c.created_at DESC, c.id DESC LIMIT ?`, now.Unix(), limit)
 }
 
@@ -147,8 +157,9 @@ type CommentFilter struct {
 	Statuses []blog.CommentStatus // none means every status
 	PostID   int64
 	Type     blog.CommentType
-	Search   string // inside text, name, email, URL or IP
-	Email    string // exactly this author email
+	Types    []blog.CommentType // any of these (with Type, both must hold)
+	Search   string             // inside text, name, email, URL or IP
+	Email    string             // exactly this author email
 	// PostAuthorID limits to comments on this user's posts (not pages),
 	// for an author who moderates their own.
 	PostAuthorID int64
@@ -193,6 +204,12 @@ func commentWhere(f CommentFilter) (string, []any) {
 	if f.Type != "" {
 		conds = append(conds, "c.type = ?")
 		args = append(args, f.Type)
+	}
+	if len(f.Types) > 0 {
+		conds = append(conds, "c.type IN ("+placeholders(len(f.Types))+")")
+		for _, t := range f.Types {
+			args = append(args, t)
+		}
 	}
 	if f.Email != "" {
 		conds = append(conds, "c.author_email = ?")
@@ -420,13 +437,19 @@ func (s *Store) ForgetCommentIPs(ctx context.Context, before time.Time) (int, er
 }
 
 // AnonymizeCommentsByEmail erases an author's identity from their comments
-// as WordPress does: the name becomes "Anonymous", email, IP, URL and user
-// agent are cleared, the text is kept. It returns how many changed.
+// as WordPress does: the name becomes "Anonymous", email, IP, URL, user
+// agent and photo are cleared, the text is kept. It returns how many
+// changed. An empty address matches nothing: linkbacks, which hold no
+// email, are never touched by it.
 func (s *Store) AnonymizeCommentsByEmail(ctx context.Context, email string) (int, error) {
+	email = blog.NormalizeEmail(email)
+	if email == "" {
+		return 0, nil
+	}
 	n := 0
 	err := s.tx(ctx, func(t *sql.Tx) error {
 		res, err := t.ExecContext(ctx, s.q(`UPDATE comments SET author_name = 'Anonymous', author_email = '', author_url = '',
-			author_ip = '', user_agent = '', updated_at = ? WHERE author_email = ?`), time.Now().Unix(), blog.NormalizeEmail(email))
+			author_ip = '', user_agent = '', author_photo = '', updated_at = ? WHERE author_email = ?`), time.Now().Unix(), email)
 		if err != nil {
 			return fmt.Errorf("store: anonymize comments: %w", err)
 		}

@@ -99,7 +99,7 @@ func TestParts(t *testing.T) {
 		t.Errorf("HasPart invents parts")
 	}
 	var b strings.Builder
-	if err := th.RenderPart(&b, "comment-thread", struct{ Thread []int }{}); err != nil || b.String() != "" {
+	if err := th.RenderPart(&b, "comment-thread", struct{ Thread, Mentions, Reactions []int }{}); err != nil || b.String() != "" {
 		t.Errorf("an empty thread rendered %q, %v", b.String(), err)
 	}
 	if err := th.RenderPart(&b, "nope", nil); err == nil {

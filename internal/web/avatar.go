@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,47 +29,61 @@ const avatarHashLen = 32
 // avatars are named by a keyed hash of the normalised email (the key is
 // the site's secret "avatar" key), so the address says nothing a reader
 // could match against an email they know. With Gravatar on, the owner has
-// chosen to send Gravatar a hash of the email instead.
+// chosen to send Gravatar a hash of the email instead. A comment with no
+// email (a linkback, an erased comment) always gets a local avatar: a hash
+// of nothing would tell Gravatar nothing. A linkback's is drawn from its
+// source's host, so every link from one site has the same picture.
 func (h *Handler) avatarFunc(ctx context.Context, st *site.Settings) (func(*blog.Comment) string, error) {
-	if st.Discussion.ShowGravatar {
-		return func(c *blog.Comment) string {
-			sum := sha256.Sum256([]byte(blog.NormalizeEmail(c.AuthorEmail)))
-			return gravatarOrigin + "/avatar/" + hex.EncodeToString(sum[:]) + "?s=" + strconv.Itoa(2*avatarSize) + "&d=identicon&r=g"
-		}, nil
-	}
 	key, err := h.Site.Key(ctx, "avatar")
 	if err != nil {
 		return nil, fmt.Errorf("web: avatar key: %w", err)
 	}
+	gravatar := st.Discussion.ShowGravatar
 	return func(c *blog.Comment) string {
+		e := blog.NormalizeEmail(c.AuthorEmail)
+		if gravatar && e != "" {
+			sum := sha256.Sum256([]byte(e))
+			return gravatarOrigin + "/avatar/" + hex.EncodeToString(sum[:]) + "?s=" + strconv.Itoa(2*avatarSize) + "&d=identicon&r=g"
+		}
 		m := hmac.New(sha256.New, key)
-		if e := blog.NormalizeEmail(c.AuthorEmail); e != "" {
+		switch host := urlHost(linkURL(firstOf(c.SourceURL, c.AuthorURL))); {
+		case e != "":
 			m.Write([]byte("email\x00" + e))
-		} else {
+		case c.Type.IsLinkback() && host != "":
+			m.Write([]byte("site\x00" + host))
+		default:
 			m.Write([]byte("name\x00" + c.AuthorName))
 		}
 		return "/avatar/" + hex.EncodeToString(m.Sum(nil))[:avatarHashLen] + ".svg"
 	}, nil
 }
 
-// allowGravatar lets the page load Gravatar images: the server's Content
-// Security Policy allows images from the site only.
-func allowGravatar(w http.ResponseWriter) {
+// allowImages lets the page load images from origins (Gravatar, the sites
+// of linkback authors' photos): the server's Content Security Policy allows
+// images from the site only.
+func allowImages(w http.ResponseWriter, origins ...string) {
 	hd := w.Header()
 	csp := hd.Get("Content-Security-Policy")
-	if csp == "" || strings.Contains(csp, gravatarOrigin) {
+	if csp == "" || len(origins) == 0 {
 		return
 	}
 	parts := strings.Split(csp, ";")
-	found := false
+	at := -1
 	for i, p := range parts {
 		if f := strings.Fields(p); len(f) > 0 && f[0] == "img-src" {
-			parts[i] = strings.TrimRight(p, " ") + " " + gravatarOrigin
-			found = true
+			at = i
 		}
 	}
-	if !found {
-		parts = append(parts, " img-src 'self' "+gravatarOrigin)
+	if at < 0 {
+		parts = append(parts, " img-src 'self'")
+		at = len(parts) - 1
+	}
+	have := strings.Fields(parts[at])
+	for _, o := range origins {
+		if !slices.Contains(have, o) {
+			parts[at] = strings.TrimRight(parts[at], " ") + " " + o
+			have = append(have, o)
+		}
 	}
 	hd.Set("Content-Security-Policy", strings.Join(parts, ";"))
 }

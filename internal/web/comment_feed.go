@@ -3,8 +3,10 @@ package web
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/quirehq/quire/internal/blog"
@@ -91,8 +93,10 @@ func (h *Handler) siteCommentFeed(w http.ResponseWriter, r *http.Request) {
 }
 
 // postCommentFeed serves {permalink}feed/ and {permalink}feed/atom/: the
-// newest approved comments on one post. A post behind a password has none
-// to show.
+// newest approved comments on one post, linkbacks included as in
+// WordPress's comment feeds, likes and reposts left out (they are not
+// comments: WordPress's ActivityPub plugin keeps its own out of comment
+// feeds too). A post behind a password has none to show.
 func (h *Handler) postCommentFeed(w http.ResponseWriter, r *http.Request, st *site.Settings, ver int64, c *chrome, p *blog.Post, kind string) {
 	if p.Password != "" {
 		h.fail(w, r, fmt.Errorf("web: comment feed of a protected post: %w", blog.ErrNotFound))
@@ -104,11 +108,14 @@ func (h *Handler) postCommentFeed(w http.ResponseWriter, r *http.Request, st *si
 		h.fail(w, r, err)
 		return
 	}
-	roots, _ := threadPages(list, st.Discussion.ThreadDepth, st.Discussion.CommentsPerPage)
+	roots, _ := threadPages(list, &st.Discussion)
 	base := st.PostPath(p)
 	entries := make([]commentEntry, 0, min(len(list), st.FeedItems))
 	for i := len(list) - 1; i >= 0 && len(entries) < st.FeedItems; i-- {
 		cm := &list[i]
+		if cm.IsReaction() {
+			continue
+		}
 		page := pageOfComment(roots, st.Discussion.CommentsPerPage, cm.ID)
 		entries = append(entries, commentEntry{c: cm, post: p,
 			url: st.Abs(commentPagePath(base, page)) + "#comment-" + strconv.FormatInt(cm.ID, 10)})
@@ -131,7 +138,7 @@ func (h *Handler) commentLinker(st *site.Settings) func(ctx context.Context, p *
 			if err != nil {
 				return "", err
 			}
-			roots, _ = threadPages(list, st.Discussion.ThreadDepth, st.Discussion.CommentsPerPage)
+			roots, _ = threadPages(list, &st.Discussion)
 			threads[p.ID] = roots
 		}
 		page := pageOfComment(roots, st.Discussion.CommentsPerPage, id)
@@ -139,13 +146,49 @@ func (h *Handler) commentLinker(st *site.Settings) func(ctx context.Context, p *
 	}
 }
 
-// commentTitle is a feed entry's title, as WordPress words it.
+// commentTitle is a feed entry's title, as WordPress words it, for
+// linkbacks too: "Comment on Title by" the author field, which holds the
+// linking page's title (a pingback) or blog's name (a trackback).
 func commentTitle(e commentEntry) string {
-	name := e.c.AuthorName
+	return "Comment on " + e.post.Title + " by " + feedAuthor(e.c)
+}
+
+// feedAuthor is the name a feed gives a comment's author: a linkback
+// without one is named by its source's host.
+func feedAuthor(c *blog.Comment) string {
+	name := strings.TrimSpace(c.AuthorName)
+	if c.Type.IsLinkback() {
+		name = oneLineText(name)
+		if name == "" {
+			name = urlHost(linkURL(firstOf(c.SourceURL, c.AuthorURL)))
+		}
+	}
 	if name == "" {
 		name = "Anonymous"
 	}
-	return "Comment on " + e.post.Title + " by " + name
+	return name
+}
+
+// feedHTML is a comment's text as a feed carries it. A linkback's is its
+// excerpt, escaped here whatever the stored HTML holds: a source's words
+// are never markup.
+func feedHTML(c *blog.Comment, base string) string {
+	if c.Type.IsLinkback() {
+		return "<p>" + html.EscapeString(excerpt(c.Content, maxExcerptRunes)) + "</p>"
+	}
+	return absoluteURLs(c.ContentHTML, base)
+}
+
+// feedAuthorURL is the website a feed gives a comment's author.
+func feedAuthorURL(c *blog.Comment) string {
+	if c.Type.IsLinkback() {
+		return linkURL(c.AuthorURL)
+	}
+	u, ok := blog.NormalizeURL(c.AuthorURL)
+	if !ok {
+		return ""
+	}
+	return u
 }
 
 // writeCommentFeed renders comment entries in spec's format. Nothing of a
@@ -182,17 +225,14 @@ func (h *Handler) writeCommentFeed(w http.ResponseWriter, r *http.Request, st *s
 			},
 		}
 		for _, e := range entries {
-			author := atomPerson{Name: e.c.AuthorName}
-			if u, ok := blog.NormalizeURL(e.c.AuthorURL); ok {
-				author.URI = u
-			}
+			author := atomPerson{Name: feedAuthor(e.c), URI: feedAuthorURL(e.c)}
 			feed.Entries = append(feed.Entries, atomEntry{
 				Title: commentTitle(e), ID: e.guid(),
 				Links:     []xmlLink{{Href: e.url, Rel: "alternate", Type: "text/html"}},
 				Published: e.c.CreatedAt.UTC().Format(time.RFC3339),
 				Updated:   e.c.UpdatedAt.UTC().Format(time.RFC3339),
 				Author:    author,
-				Content:   &atomText{Type: "html", Body: absoluteURLs(e.c.ContentHTML, st.BaseURL)},
+				Content:   &atomText{Type: "html", Body: feedHTML(e.c, st.BaseURL)},
 			})
 		}
 		body, err = marshalXML(feed)
@@ -208,10 +248,10 @@ func (h *Handler) writeCommentFeed(w http.ResponseWriter, r *http.Request, st *s
 			},
 		}
 		for _, e := range entries {
-			htm := absoluteURLs(e.c.ContentHTML, st.BaseURL)
+			htm := feedHTML(e.c, st.BaseURL)
 			doc.Channel.Items = append(doc.Channel.Items, rssItem{
 				Title: commentTitle(e), Link: e.url, GUID: rssGUID{IsPermaLink: "false", Value: e.guid()},
-				PubDate: e.c.CreatedAt.UTC().Format(time.RFC1123Z), Creator: e.c.AuthorName,
+				PubDate: e.c.CreatedAt.UTC().Format(time.RFC1123Z), Creator: feedAuthor(e.c),
 				Description: htm, Content: htm,
 			})
 		}

@@ -42,17 +42,8 @@ const (
 func (h *Handler) commentPost(w http.ResponseWriter, r *http.Request) {
 	personal(w)
 	ctx := r.Context()
-	r.Body = http.MaxBytesReader(w, r.Body, maxCommentForm)
-	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			h.fail(w, r, &statusError{status: http.StatusRequestEntityTooLarge,
-				msg: CommentTooLong})
-			return
-		}
-		h.fail(w, r, errBadRequest("The comment form could not be read. Please go back and try again."))
-		return
-	}
+	// The server's body limit has read the form, bounded (bodyLimits in
+	// internal/server), or answered 413 already.
 	f := r.PostForm
 	id, err := strconv.ParseInt(f.Get(fieldPostID), 10, 64)
 	if err != nil || id <= 0 {
@@ -177,7 +168,7 @@ func (h *Handler) commentPost(w http.ResponseWriter, r *http.Request) {
 	}
 	target := ""
 	if cm.Status == blog.CommentApproved {
-		roots, _ := threadPages(list, st.Discussion.ThreadDepth, st.Discussion.CommentsPerPage)
+		roots, _ := threadPages(list, &st.Discussion)
 		page := pageOfComment(roots, st.Discussion.CommentsPerPage, cm.ID)
 		target = commentPagePath(st.PostPath(p), page)
 	} else {
@@ -188,7 +179,7 @@ func (h *Handler) commentPost(w http.ResponseWriter, r *http.Request) {
 		}
 		list = append(list, *cm)
 		sortComments(list)
-		roots, _ := threadPages(list, st.Discussion.ThreadDepth, st.Discussion.CommentsPerPage)
+		roots, _ := threadPages(list, &st.Discussion)
 		page := pageOfComment(roots, st.Discussion.CommentsPerPage, cm.ID)
 		target = commentPagePath(st.PostPath(p), page) + "?" + heldQuery(cm.ID, hash)
 		if err := h.setHeld(w, r, st, cm); err != nil {
@@ -253,7 +244,7 @@ func (h *Handler) refused(w http.ResponseWriter, r *http.Request, st *site.Setti
 			h.fail(w, r, err)
 			return
 		}
-		roots, _ := threadPages(list, st.Discussion.ThreadDepth, st.Discussion.CommentsPerPage)
+		roots, _ := threadPages(list, &st.Discussion)
 		page = pageOfComment(roots, st.Discussion.CommentsPerPage, form.ParentID)
 	}
 	h.showPost(w, r, st, ver, c, p, postOpts{cpage: page, form: form, status: status})

@@ -35,14 +35,28 @@ type commentView struct {
 	// account.
 	LoginURL string
 	Replies  []*commentView
+
+	// Linkbacks only (Kind is empty for a comment): see linkback_view.go.
+	Kind      string // "pingback", "trackback" or "webmention"
+	Ping      bool   // a pingback or trackback: one "Pingback: Title" line
+	Label     string // "Pingback", "Trackback", "Reply", "Mention", "Like", "Repost"
+	Title     string // what the source is called
+	SourceURL string // the linking page: a checked http(s) URL, or empty
+	Excerpt   string // plain text
+	Remote    bool   // Avatar is the author's photo on their own site
 }
 
 // commentsView is the discussion under a post: count, one page of the
 // thread and the reply form.
 type commentsView struct {
-	PostTitle  string
-	Count      int // approved comments on the whole post
-	Thread     []*commentView
+	PostTitle string
+	Count     int // approved comments and linkbacks on the whole post, likes and reposts aside
+	Thread    []*commentView
+	// Mentions are the linkbacks listed after the comments when the
+	// settings keep them apart, and Reactions the rows of likes and
+	// reposts; both on the first comment page only.
+	Mentions   []*commentView
+	Reactions  []reactionGroup
 	Open       bool
 	Page       int
 	Pages      int
@@ -51,6 +65,8 @@ type commentsView struct {
 	// theme's "comment-thread" (empty when the theme has none).
 	ThreadHTML template.HTML
 	Form       *formView
+	// photoOrigins are the sites the page loads linkback photos from.
+	photoOrigins []string
 }
 
 // formView is the reply form, empty or as the reader left it.
@@ -100,10 +116,15 @@ func sortComments(list []blog.Comment) {
 	})
 }
 
-// threadPages arranges comments into a thread and reports how many pages
-// of per top-level comments it takes (at least one).
-func threadPages(list []blog.Comment, depth, per int) ([]*blog.ThreadNode, int) {
-	roots := blog.BuildThread(list, depth)
+// threadPages arranges a post's comments into a thread as d shows it
+// (without the likes and reposts, and without the linkbacks when they are
+// listed apart) and reports how many pages of d.CommentsPerPage top-level
+// comments it takes (at least one). A comment left out of the thread is on
+// page 1 for pageOfComment, where its list is shown.
+func threadPages(list []blog.Comment, d *site.Discussion) ([]*blog.ThreadNode, int) {
+	list, _, _ = splitDiscussion(list, d)
+	roots := blog.BuildThread(list, d.ThreadDepth)
+	per := d.CommentsPerPage
 	if per < 1 {
 		per = 50
 	}
@@ -151,6 +172,7 @@ type threadContext struct {
 	heldID    int64
 	heldLogin string // LoginURL of a held guest comment
 	canReply  bool
+	origins   map[string]bool // the sites linkback photos on the page come from
 }
 
 func (tc *threadContext) view(n *blog.ThreadNode) *commentView {
@@ -174,6 +196,10 @@ func (tc *threadContext) view(n *blog.ThreadNode) *commentView {
 		cv.AuthorURL = u
 	}
 	cv.Date, cv.DateISO = commentDate(tc.st, c.CreatedAt)
+	if c.Type.IsLinkback() {
+		tc.linkbackView(c, cv)
+		return cv // not replied to, and never threaded (blog.BuildThread)
+	}
 	if tc.canReply && !cv.Held && n.Depth < tc.depth {
 		cv.ReplyURL = "?replytocom=" + strconv.FormatInt(c.ID, 10) + "#respond"
 	}
@@ -219,8 +245,9 @@ func (h *Handler) discussion(r *http.Request, st *site.Settings, ver int64, p *b
 			h.threads.put(key, part)
 		}
 	}
-	cv := &commentsView{PostTitle: p.Title, Count: len(approved), Open: open, Page: ds.page, Pages: part.pages,
-		Thread: part.thread, Prev: part.prev, Next: part.next, ThreadHTML: part.html}
+	cv := &commentsView{PostTitle: p.Title, Count: thoughtCount(approved), Open: open, Page: ds.page, Pages: part.pages,
+		Thread: part.thread, Mentions: part.mentions, Reactions: part.reactions, Prev: part.prev, Next: part.next,
+		ThreadHTML: part.html, photoOrigins: part.photoOrigins}
 	base := st.PostPath(p)
 	if !open {
 		return cv, nil
@@ -241,7 +268,7 @@ func (h *Handler) discussion(r *http.Request, st *site.Settings, ver int64, p *b
 	if f.ParentID != 0 {
 		f.ReplyTo = ""
 		for i := range approved {
-			if approved[i].ID == f.ParentID {
+			if approved[i].ID == f.ParentID && !approved[i].Type.IsLinkback() {
 				f.ReplyTo = approved[i].AuthorName
 				if strings.TrimSpace(f.ReplyTo) == "" {
 					f.ReplyTo = "Anonymous"
@@ -269,7 +296,7 @@ func (h *Handler) renderThread(ctx context.Context, st *site.Settings, p *blog.P
 		list = append(append([]blog.Comment(nil), approved...), *ds.held)
 		sortComments(list)
 	}
-	roots, pages := threadPages(list, d.ThreadDepth, d.CommentsPerPage)
+	roots, pages := threadPages(list, &d)
 	if ds.page > pages {
 		return nil, fmt.Errorf("web: comment page %d of %d: %w", ds.page, pages, blog.ErrNotFound)
 	}
@@ -291,6 +318,17 @@ func (h *Handler) renderThread(ctx context.Context, st *site.Settings, p *blog.P
 	for _, n := range roots[from:to] {
 		part.thread = append(part.thread, tc.view(n))
 	}
+	if ds.page == 1 {
+		_, mentions, reactions := splitDiscussion(list, &d)
+		for i := range mentions {
+			part.mentions = append(part.mentions, tc.view(&blog.ThreadNode{Comment: &mentions[i], Depth: 1}))
+		}
+		part.reactions = tc.reactionGroups(reactions)
+	}
+	for o := range tc.origins {
+		part.photoOrigins = append(part.photoOrigins, o)
+	}
+	sort.Strings(part.photoOrigins)
 	base := st.PostPath(p)
 	if ds.page > 1 {
 		part.prev = commentPagePath(base, ds.page-1) + "#comments"
@@ -302,8 +340,8 @@ func (h *Handler) renderThread(ctx context.Context, st *site.Settings, p *blog.P
 		return part, nil // an older theme ranges over Thread itself
 	}
 	var sb strings.Builder
-	err = h.Theme.RenderPart(&sb, threadTemplate, &commentsView{
-		Thread: part.thread, Page: ds.page, Pages: pages, Prev: part.prev, Next: part.next})
+	err = h.Theme.RenderPart(&sb, threadTemplate, &commentsView{Thread: part.thread, Mentions: part.mentions,
+		Reactions: part.reactions, Page: ds.page, Pages: pages, Prev: part.prev, Next: part.next})
 	if err != nil {
 		return nil, fmt.Errorf("web: render thread: %w", err)
 	}

@@ -123,8 +123,9 @@ func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, st *site.Sett
 			pv.Robots = "noindex"
 		}
 		if st.Discussion.ShowGravatar && len(cv.Thread) > 0 {
-			allowGravatar(w)
+			allowImages(w, gravatarOrigin)
 		}
+		allowImages(w, cv.photoOrigins...)
 	}
 	for _, a := range p.Parents {
 		anc := a

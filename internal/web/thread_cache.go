@@ -57,9 +57,14 @@ type threadPart struct {
 	at         time.Time
 	pages      int
 	thread     []*commentView
+	mentions   []*commentView
+	reactions  []reactionGroup
 	prev, next string
 	html       template.HTML
-	cost       int // bytes counted against threadCacheMaxBytes
+	// photoOrigins are the sites the part's linkback photos come from, for
+	// the page's Content-Security-Policy.
+	photoOrigins []string
+	cost         int // bytes counted against threadCacheMaxBytes
 }
 
 const (
@@ -88,7 +93,10 @@ func fresh(at, now time.Time) bool {
 
 // put keeps a comment page.
 func (c *threadCache) put(key threadKey, e *threadPart) {
-	e.cost = len(e.html) + threadViewCost*countViews(e.thread)
+	e.cost = len(e.html) + threadViewCost*(countViews(e.thread)+len(e.mentions))
+	for _, g := range e.reactions {
+		e.cost += threadViewCost * len(g.Items)
+	}
 	if e.cost > threadCacheMaxPart {
 		return
 	}
@@ -131,7 +139,8 @@ func (h *Handler) approvedComments(ctx context.Context, ver int64, postID int64)
 	for i := range list {
 		cm := &list[i]
 		e.cost += threadViewCost + len(cm.Content) + len(cm.ContentHTML) + len(cm.AuthorName) + len(cm.AuthorEmail) +
-			len(cm.AuthorURL) + len(cm.AuthorIP) + len(cm.UserAgent) + len(cm.PostTitle) + len(cm.PostSlug)
+			len(cm.AuthorURL) + len(cm.AuthorIP) + len(cm.UserAgent) + len(cm.PostTitle) + len(cm.PostSlug) +
+			len(cm.SourceURL) + len(cm.SourceTitle) + len(cm.AuthorPhoto)
 	}
 	if e.cost <= threadCacheMaxPart {
 		c.mu.Lock()

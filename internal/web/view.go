@@ -475,10 +475,7 @@ func (h *Handler) recentComments(ctx context.Context, st *site.Settings, now tim
 		if err != nil {
 			return nil, fmt.Errorf("web: recent comments: %w", err)
 		}
-		name := cm.AuthorName
-		if name == "" {
-			name = "Anonymous"
-		}
+		name := feedAuthor(cm)
 		// The sidebar sits on every page: a path, not the absolute URL.
 		out = append(out, recentComment{Author: name, Title: p.Title, URL: strings.TrimPrefix(u, st.BaseURL)})
 	}
