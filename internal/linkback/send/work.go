@@ -17,9 +17,11 @@ import (
 	"github.com/quirehq/quire/internal/xmlrpc"
 )
 
-// BudgetBucket is the rate-limit bucket (store.Allow) that counts fetches
-// of host: one per host, whichever part of Quire fetches.
-func BudgetBucket(host string) string { return "fetch:" + strings.ToLower(host) }
+// BudgetBucket is the rate-limit bucket (store.Allow) that counts
+// requests to host (a URL's host, with its port when it has one). It is
+// the bucket the linkback receiver counts its source fetches in, so a host
+// gets one budget however Quire comes to fetch it.
+func BudgetBucket(host string) string { return "linkback-fetch:" + strings.ToLower(host) }
 
 // result is what one send came to.
 type result struct {
@@ -229,7 +231,7 @@ func (s *Sender) spent(ctx context.Context, target string) time.Duration {
 	if window <= 0 {
 		window = DefaultBudgetWindow
 	}
-	ok, err := s.Store.Allow(ctx, BudgetBucket(u.Hostname()), max, window)
+	ok, err := s.Store.Allow(ctx, BudgetBucket(u.Host), max, window)
 	if err != nil {
 		s.log().WarnContext(ctx, "linkback: fetch budget unavailable", "err", err)
 		return 0
@@ -246,7 +248,7 @@ func (s *Sender) spent(ctx context.Context, target string) time.Duration {
 func (s *Sender) spentOther(ctx context.Context, target, endpoint string) time.Duration {
 	t, err1 := url.Parse(target)
 	e, err2 := url.Parse(endpoint)
-	if err1 != nil || err2 != nil || strings.EqualFold(t.Hostname(), e.Hostname()) {
+	if err1 != nil || err2 != nil || strings.EqualFold(t.Host, e.Host) {
 		return 0
 	}
 	return s.spent(ctx, endpoint)
