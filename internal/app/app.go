@@ -1,7 +1,7 @@
 // Package app wires Quire's parts into one site: the job queue with every
 // mail composer, the notifier, the comment service, the linkback
-// receiver, sessions, password hashing and the HTTP handler with all its
-// middleware. quire serve runs
+// receiver and sender, sessions, password hashing and the HTTP handler
+// with all its middleware. quire serve runs
 // exactly this, and the tests of the reader pages, the admin and the
 // notification pages build their sites with it too, so a wire missing here
 // fails a test.
@@ -23,6 +23,7 @@ import (
 	"github.com/quirehq/quire/internal/comments"
 	"github.com/quirehq/quire/internal/jobs"
 	"github.com/quirehq/quire/internal/linkback"
+	"github.com/quirehq/quire/internal/linkback/send"
 	"github.com/quirehq/quire/internal/mail"
 	"github.com/quirehq/quire/internal/notify"
 	"github.com/quirehq/quire/internal/safehttp"
@@ -49,7 +50,8 @@ type Config struct {
 	ClientIP *clientip.Resolver
 	Metrics  *server.Metrics // nil: no metrics
 	// Outbound is the options of the outbound client (spam checks,
-	// Mastodon servers). Only tests set AllowPrivate.
+	// Mastodon servers, linkbacks). Only tests, and serve
+	// --allow-private-fetch, set AllowPrivate.
 	Outbound safehttp.Options
 	// Queue tunes the job queue (intervals, workers); its Store, Site,
 	// Mail, Logger and Composers are set by New.
@@ -68,6 +70,7 @@ type App struct {
 	Notifier  *notify.Notifier
 	Comments  *comments.Service
 	Linkbacks *linkback.Receiver
+	Links     *send.Sender
 	Sessions  *scs.SessionManager
 }
 
@@ -110,12 +113,20 @@ func New(c Config) (*App, error) {
 	qc := c.Queue
 	qc.Store, qc.Site, qc.Mail, qc.Logger, qc.Composers = st, s, c.Mail, log, composers
 	qc.Webmentions = linkbacks
+	// Linkbacks sent: jobs written with the posts they follow from, sent
+	// by this process's queue through the outbound client, source URLs
+	// built from this process's base URL when each job runs.
+	sendFetch := c.Outbound
+	sendFetch.Timeout = 10 * time.Second
+	links := &send.Sender{Store: st, Site: s, HTTP: safehttp.New(sendFetch), Logger: log, Now: c.Now}
+	qc.Linkbacks, qc.Published = links, links.Published
 	queue, err := jobs.New(qc)
 	if err != nil {
 		return nil, err
 	}
 	notifier.Jobs = queue
 	linkbacks.Jobs = queue
+	links.Jobs = queue
 
 	// The session cookie's flags follow the site's cookie policy on each
 	// request (Secure when the base URL in effect is https).
@@ -128,7 +139,7 @@ func New(c Config) (*App, error) {
 			Comments: discussion, Notify: notifier, Sessions: sessions,
 			Mastodon: web.NewMastodonServers(safehttp.New(mastodon)), Trackback: linkbacks.Trackback},
 		Admin: admin.Deps{Store: st, Site: s, Sessions: sessions, Mailer: queue, Jobs: queue, Logger: log, Now: c.Now,
-			MailTest: c.Mail, Notify: notifier, Passwords: c.Passwords},
+			MailTest: c.Mail, Notify: notifier, Passwords: c.Passwords, Links: links},
 		Mounts:   []interface{ Routes(*http.ServeMux) }{notifier, linkbacks},
 		Sessions: sessions,
 		ClientIP: c.ClientIP,
@@ -136,7 +147,7 @@ func New(c Config) (*App, error) {
 		Metrics:  c.Metrics,
 	})
 	return &App{Handler: h, Queue: queue, Notifier: notifier, Comments: discussion, Linkbacks: linkbacks,
-		Sessions: sessions}, nil
+		Links: links, Sessions: sessions}, nil
 }
 
 // Start makes the queue work jobs.

@@ -41,6 +41,7 @@ var copyTables = []copyTable{
 	{"comment_subscriptions", "id"},
 	{"comment_subscribers", "email"},
 	{"linkback_checks", "source_url, target_url"},
+	{"outbound_links", "id"},
 }
 
 // notCopied are tables that belong to the engine, the migration tool or the
