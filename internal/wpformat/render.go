@@ -86,7 +86,7 @@ func Render(content string, o Options) Rendered {
 // renderPage runs the_content's filters on one page.
 func (o Options) renderPage(s string) string {
 	sc := &Shortcoder{Media: o.Media, PostID: o.PostID}
-	s = sc.do(s, []string{"embed"}, 0)
+	s = sc.run(s, []string{"embed"})
 	s = autoembed(s)
 	blocks := HasBlocks(s)
 	if blocks {

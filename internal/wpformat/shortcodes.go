@@ -50,6 +50,7 @@ type Shortcoder struct {
 
 	ids       map[string]int // wp_unique_prefixed_id's counters
 	galleries int
+	names     []string // the shortcodes handled (nested ones too)
 }
 
 // shortcodeNames are the shortcodes Shortcoder handles, in WordPress's
@@ -64,7 +65,13 @@ func Shortcodes(s string, m Media, postID int64) string {
 
 // Do replaces the shortcodes in s.
 func (sc *Shortcoder) Do(s string) string {
-	return sc.do(s, shortcodeNames, 0)
+	return sc.run(s, shortcodeNames)
+}
+
+// run replaces the shortcodes named in names.
+func (sc *Shortcoder) run(s string, names []string) string {
+	sc.names = names
+	return sc.do(s, names, 0)
 }
 
 // maxShortcodeDepth bounds shortcodes nested in their own content.
@@ -85,14 +92,8 @@ func (sc *Shortcoder) do(s string, names []string, depth int) string {
 	if depth > maxShortcodeDepth || !strings.Contains(s, "[") {
 		return s
 	}
-	present := false
-	for _, n := range names {
-		if strings.Contains(s, "["+n) {
-			present = true
-			break
-		}
-	}
-	if !present {
+	names = presentShortcodes(s, names)
+	if len(names) == 0 {
 		return s
 	}
 	closings := closingTagIndex(s, names)
@@ -124,6 +125,29 @@ func (sc *Shortcoder) do(s string, names []string, depth int) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// presentShortcodes returns the names that do_shortcode() finds in s: a
+// '[' followed by the name and then by one of <>&/[]= a control byte, a
+// space or the end. Only those are matched; "[caption"x]" alone is text.
+func presentShortcodes(s string, names []string) []string {
+	var found []string
+	for _, name := range names {
+		tag := "[" + name
+		for off := 0; ; {
+			k := strings.Index(s[off:], tag)
+			if k < 0 {
+				break
+			}
+			e := off + k + len(tag)
+			if e == len(s) || strings.IndexByte("<>&/[]=", s[e]) >= 0 || s[e] <= ' ' {
+				found = append(found, name)
+				break
+			}
+			off = e
+		}
+	}
+	return found
 }
 
 // regions are sorted, non-overlapping [start, end) spans.
@@ -438,7 +462,7 @@ func (sc *Shortcoder) caption(a shortcodeAttrs, content string, enclosing bool, 
 		b.WriteString(`aria-describedby="` + escAttr(captionID) + `" `)
 	}
 	b.WriteString(`style="width: ` + strconv.Itoa(width) + `px" class="` + escAttr(class) + `">`)
-	b.WriteString(sc.do(content, shortcodeNames, depth+1))
+	b.WriteString(sc.do(content, sc.names, depth+1))
 	b.WriteString("<figcaption ")
 	if captionID != "" {
 		b.WriteString(`id="` + escAttr(captionID) + `" `)
@@ -583,9 +607,11 @@ func (a Attachment) image(size string) Image {
 	if im, ok := a.Sizes[size]; ok && im.URL != "" {
 		return im
 	}
-	if size == "full" || size == "" || a.Sizes == nil {
+	if size == "full" || size == "" {
 		return Image{URL: a.URL, Width: a.Width, Height: a.Height}
 	}
+	// A smaller size that is not known: the full file, left for the page's
+	// styles to size.
 	return Image{URL: a.URL}
 }
 
