@@ -45,28 +45,36 @@ func (r BlockRenderer) RenderBlocks(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
+	budget := maxReusable
 	for _, bl := range ParseBlocks(s) {
-		r.render(&b, &bl, 0)
+		r.render(&b, &bl, 0, &budget)
 	}
 	return b.String()
 }
 
-// maxReusableDepth bounds reusable blocks that include themselves.
-const maxReusableDepth = 8
+// Reusable blocks may include reusable blocks: maxReusableDepth bounds the
+// nesting (a block that includes itself) and maxReusable how many are
+// shown in all (blocks that each include the next one twice would
+// otherwise double the work at every level).
+const (
+	maxReusableDepth = 8
+	maxReusable      = 64
+)
 
-func (r BlockRenderer) render(b *strings.Builder, bl *Block, depth int) {
+func (r BlockRenderer) render(b *strings.Builder, bl *Block, depth int, budget *int) {
 	switch bl.Name {
 	case "core/block":
 		// A reusable block: WordPress renders the referenced post's blocks.
 		var attrs struct {
 			Ref int64 `json:"ref"`
 		}
-		if r.Reusable == nil || depth >= maxReusableDepth || json.Unmarshal(bl.Attrs, &attrs) != nil {
+		if r.Reusable == nil || depth >= maxReusableDepth || *budget <= 0 || json.Unmarshal(bl.Attrs, &attrs) != nil {
 			return
 		}
+		*budget--
 		if content, ok := r.Reusable(attrs.Ref); ok {
 			for _, inner := range ParseBlocks(content) {
-				r.render(b, &inner, depth+1)
+				r.render(b, &inner, depth+1, budget)
 			}
 		}
 		return
@@ -75,7 +83,7 @@ func (r BlockRenderer) render(b *strings.Builder, bl *Block, depth int) {
 		var inner strings.Builder
 		for _, p := range bl.Content {
 			if p.Inner != nil {
-				r.render(&inner, p.Inner, depth)
+				r.render(&inner, p.Inner, depth, budget)
 			} else {
 				inner.WriteString(p.HTML)
 			}
@@ -85,7 +93,7 @@ func (r BlockRenderer) render(b *strings.Builder, bl *Block, depth int) {
 	}
 	for _, p := range bl.Content {
 		if p.Inner != nil {
-			r.render(b, p.Inner, depth)
+			r.render(b, p.Inner, depth, budget)
 		} else {
 			b.WriteString(p.HTML)
 		}
@@ -235,6 +243,10 @@ func (t *blockTokenizer) at(p int) (blockToken, bool) {
 	return tok, true
 }
 
+// maxRepeat bounds the content WordPress repeats for unclosed nested
+// blocks (see ParseBlocks).
+const maxRepeat = 1 << 20
+
 // frame is a block being parsed, with where its HTML resumes.
 type frame struct {
 	block       *Block
@@ -284,7 +296,19 @@ func ParseBlocks(s string) []Block {
 				freeform(offset, len(s))
 				return out
 			}
-			for len(stack) > 0 {
+			// WordPress closes each unclosed block at the end, each with
+			// all that follows its opener, so that nested unclosed blocks
+			// repeat their content. Past maxRepeat bytes (or the size of
+			// the document, if larger), the repeats are dropped: otherwise
+			// n unclosed openers would make a document n times its size.
+			extra, limit := 0, max(len(s), maxRepeat)
+			for first := true; len(stack) > 0; first = false {
+				top := stack[len(stack)-1]
+				if !first {
+					if extra += len(s) - top.prevOffset; extra > limit {
+						top.prevOffset = len(s)
+					}
+				}
 				fromStack(len(s))
 			}
 			return out

@@ -178,3 +178,26 @@ func replaceInHTMLTags(s, old, repl string) string {
 	}
 	return strings.Join(parts, "")
 }
+
+// byteFinder finds the first c at or after a position, for callers whose
+// positions only grow: it remembers its last answer, so a stretch of text
+// is searched once however many times it is asked about.
+type byteFinder struct {
+	s     string
+	c     byte
+	known bool
+	from  int // the position last searched from
+	at    int // the answer for from: an index, or -1 for none
+}
+
+// next returns the index of the first c at or after i, or -1.
+func (f *byteFinder) next(i int) int {
+	if f.known && i >= f.from && (f.at < 0 || f.at >= i) {
+		return f.at
+	}
+	f.known, f.from, f.at = true, i, -1
+	if k := strings.IndexByte(f.s[i:], f.c); k >= 0 {
+		f.at = i + k
+	}
+	return f.at
+}

@@ -97,6 +97,7 @@ func (sc *Shortcoder) do(s string, names []string, depth int) string {
 		return s
 	}
 	closings := closingTagIndex(s, names)
+	brackets := &byteFinder{s: s, c: ']'}
 	// Shortcodes inside HTML comments and tags are left alone.
 	skip := htmlRegions(s)
 	var b strings.Builder
@@ -111,7 +112,7 @@ func (sc *Shortcoder) do(s string, names []string, depth int) string {
 			i = end
 			continue
 		}
-		m, ok := matchShortcode(s, i, names, closings)
+		m, ok := matchShortcode(s, i, names, closings, brackets)
 		if !ok {
 			i++
 			continue
@@ -182,7 +183,7 @@ func (r *regions) covering(i int) (int, bool) {
 }
 
 // matchShortcode matches get_shortcode_regex() at s[i] == '['.
-func matchShortcode(s string, i int, names []string, closings map[string][]int) (shortcodeMatch, bool) {
+func matchShortcode(s string, i int, names []string, closings map[string][]int, brackets *byteFinder) (shortcodeMatch, bool) {
 	m := shortcodeMatch{start: i}
 	j := i + 1
 	if j < len(s) && s[j] == '[' {
@@ -195,11 +196,10 @@ func matchShortcode(s string, i int, names []string, closings map[string][]int) 
 	}
 	m.name = name
 	nameEnd := j + len(name)
-	k := strings.IndexByte(s[nameEnd:], ']')
+	k := brackets.next(nameEnd)
 	if k < 0 {
 		return m, false
 	}
-	k += nameEnd
 	if k > nameEnd && s[k-1] == '/' {
 		m.attrs = s[nameEnd : k-1]
 		m.selfClosing = true

@@ -18,7 +18,8 @@ func shortcodeUnautop(s string, names []string) string {
 	if len(names) == 0 || !strings.Contains(s, "<p>") {
 		return s
 	}
-	closings := closingTagIndex(s, names)
+	u := &unautopper{s: s, names: names, closings: closingTagIndex(s, names),
+		brackets: &byteFinder{s: s, c: ']'}, ends: map[int]bool{}}
 	var b strings.Builder
 	last := 0
 	for i := 0; ; {
@@ -27,7 +28,7 @@ func shortcodeUnautop(s string, names []string) string {
 			break
 		}
 		i += j
-		start, end, ok := unautopMatch(s, i, names, closings)
+		start, end, ok := u.match(i)
 		if !ok {
 			i += 3
 			continue
@@ -104,9 +105,30 @@ func shortcodeName(s string, i int, names []string) (string, bool) {
 	return "", false
 }
 
-// unautopMatch tries shortcode_unautop's pattern at the "<p>" at s[i]. It
-// returns the shortcode's bounds; the match goes on through spaces and </p>.
-func unautopMatch(s string, i int, names []string, closings map[string][]int) (start, end int, ok bool) {
+// unautopper holds what shortcode_unautop's matches share, so that no
+// stretch of text is scanned again and again.
+type unautopper struct {
+	s        string
+	names    []string
+	closings map[string][]int
+	brackets *byteFinder
+	ends     map[int]bool // endsParagraph's answers
+}
+
+// endsParagraph reports whether spaces and </p> follow s[e].
+func (u *unautopper) endsParagraph(e int) bool {
+	if v, ok := u.ends[e]; ok {
+		return v
+	}
+	v := strings.HasPrefix(u.s[skipSpaces(u.s, e):], "</p>")
+	u.ends[e] = v
+	return v
+}
+
+// match tries shortcode_unautop's pattern at the "<p>" at s[i]. It returns
+// the shortcode's bounds; the match goes on through spaces and </p>.
+func (u *unautopper) match(i int) (start, end int, ok bool) {
+	s, names, closings, endsParagraph := u.s, u.names, u.closings, u.endsParagraph
 	start = skipSpaces(s, i+3)
 	if start >= len(s) || s[start] != '[' {
 		return 0, 0, false
@@ -117,13 +139,9 @@ func unautopMatch(s string, i int, names []string, closings map[string][]int) (s
 	}
 	nameEnd := start + 1 + len(name)
 	// The attributes run to the first ']'; "/]" closes a self-closing tag.
-	k := strings.IndexByte(s[nameEnd:], ']')
+	k := u.brackets.next(nameEnd)
 	if k < 0 {
 		return 0, 0, false
-	}
-	k += nameEnd
-	endsParagraph := func(e int) bool {
-		return strings.HasPrefix(s[skipSpaces(s, e):], "</p>")
 	}
 	if k > nameEnd && s[k-1] == '/' {
 		if endsParagraph(k + 1) {
