@@ -23,6 +23,8 @@ type Options struct {
 	Texturizer *Texturizer
 	// NoTexturize is for a site that had turned wptexturize off.
 	NoTexturize bool
+	// NoSmilies is for a site whose "convert emoticons" setting was off.
+	NoSmilies bool
 }
 
 // Rendered is a post as WordPress showed it.
@@ -49,7 +51,8 @@ type Rendered struct {
 // Render shows a post's stored content as WordPress's the_content did: the
 // more and nextpage tags as get_the_content() handles them, then [embed],
 // URLs alone on a line, blocks, wptexturize, wpautop (unless the content
-// has blocks), shortcode_unautop and the common shortcodes.
+// has blocks), shortcode_unautop, capital_P_dangit, the common shortcodes
+// and smilies.
 func Render(content string, o Options) Rendered {
 	var r Rendered
 	r.NoTeaser = strings.Contains(content, "<!--noteaser-->")
@@ -103,7 +106,12 @@ func (o Options) renderPage(s string) string {
 		s = Autop(s, true)
 	}
 	s = ShortcodeUnautop(s)
-	return sc.Do(s)
+	s = CapitalPDangit(s)
+	s = sc.Do(s)
+	if !o.NoSmilies {
+		s = Smilies(s)
+	}
+	return s
 }
 
 // More is a post's more tag, as FindMore finds it.
