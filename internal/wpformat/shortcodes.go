@@ -3,6 +3,7 @@ package wpformat
 import (
 	"regexp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -96,10 +97,21 @@ func (sc *Shortcoder) do(s string, names []string, depth int) string {
 	if len(names) == 0 {
 		return s
 	}
+	// WordPress hides the brackets inside HTML elements, comments and
+	// CDATA sections while it looks for shortcodes, and spells a literal
+	// &#91; or &#93; with a leading zero so that it survives the hiding.
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "&#91;", "&#091;"), "&#93;", "&#093;")
+	return sc.doIn(s, names, depth, htmlRegions(s))
+}
+
+// doIn replaces the shortcodes of s that are outside the given regions.
+func (sc *Shortcoder) doIn(s string, names []string, depth int, regions regions) string {
 	closings := closingTagIndex(s, names)
-	brackets := &byteFinder{s: s, c: ']'}
-	// Shortcodes inside HTML comments and tags are left alone.
-	skip := htmlRegions(s)
+	for name, at := range closings {
+		closings[name] = slices.DeleteFunc(at, regions.contains)
+	}
+	brackets := &bracketFinder{s: s, regions: regions}
+	skip := regions
 	var b strings.Builder
 	last := 0
 	for i := 0; ; {
@@ -108,7 +120,14 @@ func (sc *Shortcoder) do(s string, names []string, depth int) string {
 			break
 		}
 		i += j
-		if end, ok := skip.covering(i); ok {
+		if start, end, ok := skip.covering(i); ok {
+			// An "element" like <[name] …> is not HTML: WordPress runs the
+			// shortcodes in it (some plugins write [name] <[email]>).
+			if el := s[start:end]; shortcodeElementRE.MatchString(el) {
+				b.WriteString(s[last:start])
+				b.WriteString(sc.doIn(el, names, depth, nil))
+				last = end
+			}
 			i = end
 			continue
 		}
@@ -170,20 +189,60 @@ func htmlRegions(s string) regions {
 	return r
 }
 
-// covering returns the end of the region holding i, if any. Calls come
-// with increasing i, so the regions before i are dropped as it goes.
-func (r *regions) covering(i int) (int, bool) {
+// contains reports whether a region holds i.
+func (r regions) contains(i int) bool {
+	k := sort.Search(len(r), func(k int) bool { return r[k][1] > i })
+	return k < len(r) && r[k][0] <= i
+}
+
+// bracketFinder finds the first ']' at or after a position that is not
+// inside an HTML region, remembering its last answer as byteFinder does.
+type bracketFinder struct {
+	s       string
+	regions regions
+	known   bool
+	from    int
+	at      int
+}
+
+func (f *bracketFinder) next(i int) int {
+	if f.known && i >= f.from && (f.at < 0 || f.at >= i) {
+		return f.at
+	}
+	f.known, f.from, f.at = true, i, -1
+	for j := i; j < len(f.s); {
+		k := strings.IndexByte(f.s[j:], ']')
+		if k < 0 {
+			break
+		}
+		j += k
+		if f.regions.contains(j) {
+			j++
+			continue
+		}
+		f.at = j
+		break
+	}
+	return f.at
+}
+
+// covering returns the region holding i, if any. Calls come with
+// increasing i, so the regions before i are dropped as it goes.
+func (r *regions) covering(i int) (start, end int, ok bool) {
 	for len(*r) > 0 && (*r)[0][1] <= i {
 		*r = (*r)[1:]
 	}
 	if len(*r) > 0 && (*r)[0][0] <= i {
-		return (*r)[0][1], true
+		return (*r)[0][0], (*r)[0][1], true
 	}
-	return 0, false
+	return 0, 0, false
 }
 
+// shortcodeElementRE is an element that starts with a shortcode.
+var shortcodeElementRE = regexp.MustCompile(`^<` + ws + `*\[\[?[^\[\]]+\]`)
+
 // matchShortcode matches get_shortcode_regex() at s[i] == '['.
-func matchShortcode(s string, i int, names []string, closings map[string][]int, brackets *byteFinder) (shortcodeMatch, bool) {
+func matchShortcode(s string, i int, names []string, closings map[string][]int, brackets *bracketFinder) (shortcodeMatch, bool) {
 	m := shortcodeMatch{start: i}
 	j := i + 1
 	if j < len(s) && s[j] == '[' {

@@ -54,6 +54,14 @@ func TestShortcodesCaption(t *testing.T) {
 		{"not a shortcode name", `[caption"x width="20" caption="C"]x[/caption]`, `[caption"x width="20" caption="C"]x[/caption]`},
 		{"unknown shortcode stays", `[contact-form id="3"] [playlist ids="1"]`, `[contact-form id="3"] [playlist ids="1"]`},
 		{"inside an HTML comment", `<!-- [caption width="20" caption="C"]x[/caption] -->`, `<!-- [caption width="20" caption="C"]x[/caption] -->`},
+		{"a bracket inside a tag does not end the shortcode",
+			`[caption width="20" caption="C"]<img alt="]" src="x" />[/caption]`,
+			`<figure style="width: 20px" class="wp-caption alignnone"><img alt="]" src="x" /><figcaption class="wp-caption-text">C</figcaption></figure>`},
+		{"a closing tag inside a tag is not one", `[caption width="20"]<img title="[/caption]" src="x" /> C[/caption]`,
+			`<figure style="width: 20px" class="wp-caption alignnone"><img title="[/caption]" src="x" /><figcaption class="wp-caption-text">C</figcaption></figure>`},
+		{"an element made of a shortcode", `<[caption width="20" caption="C"]x[/caption]>`,
+			`<<figure style="width: 20px" class="wp-caption alignnone">x<figcaption class="wp-caption-text">C</figcaption></figure>>`},
+		{"literal bracket entities get a zero; a caption of nothing is nothing", `&#91;caption&#93; [caption]`, `&#091;caption&#093; `},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
