@@ -5,8 +5,8 @@ import (
 	"strings"
 )
 
-// Typography holds the characters wptexturize puts in. English is
-// WordPress's default (its untranslated strings); a site in another
+// Typography holds the characters wptexturize puts in. EnglishTypography
+// is WordPress's default (its untranslated strings); a site in another
 // language may have had other ones.
 type Typography struct {
 	OpenDouble, CloseDouble string // “ ”
@@ -19,9 +19,15 @@ type Typography struct {
 	Cockney [][2]string
 }
 
-// English is WordPress's default typography, written as the numeric
-// entities WordPress writes.
-var English = Typography{
+// EnglishTypography returns WordPress's default typography, written as the
+// numeric entities WordPress writes.
+func EnglishTypography() Typography {
+	t := english
+	t.Cockney = slices.Clone(english.Cockney)
+	return t
+}
+
+var english = Typography{
 	OpenDouble:  "&#8220;",
 	CloseDouble: "&#8221;",
 	OpenSingle:  "&#8216;",
@@ -46,10 +52,12 @@ var English = Typography{
 	},
 }
 
-// CoreShortcodes are the shortcodes a WordPress site without plugins has
-// registered, in the order WordPress registers them. Texturize and
+// CoreShortcodes returns the shortcodes a WordPress site without plugins
+// has registered, in the order WordPress registers them. Texturize and
 // ShortcodeUnautop treat only registered shortcodes as shortcodes.
-var CoreShortcodes = []string{"wp_caption", "caption", "gallery", "playlist", "audio", "video", "embed"}
+func CoreShortcodes() []string { return slices.Clone(coreShortcodes) }
+
+var coreShortcodes = []string{"wp_caption", "caption", "gallery", "playlist", "audio", "video", "embed"}
 
 // Texturizer is wptexturize with its settings. The zero value is not
 // usable; Texturize uses DefaultTexturizer.
@@ -68,10 +76,10 @@ type Texturizer struct {
 // DefaultTexturizer is wptexturize as WordPress runs it out of the box.
 func DefaultTexturizer() *Texturizer {
 	return &Texturizer{
-		Typography:            English,
+		Typography:            english,
 		NoTexturizeTags:       []string{"pre", "code", "kbd", "style", "script", "tt"},
 		NoTexturizeShortcodes: []string{"code"},
-		Shortcodes:            CoreShortcodes,
+		Shortcodes:            coreShortcodes,
 	}
 }
 

@@ -19,7 +19,7 @@ func texturizerFor(group string) *Texturizer {
 			Apostrophe: "!apos!", Prime: "!prime1!", DoublePrime: "!prime2!",
 			EnDash: "!endash!", EmDash: "!emdash!",
 		}
-		for _, c := range English.Cockney {
+		for _, c := range english.Cockney {
 			t.Typography.Cockney = append(t.Typography.Cockney,
 				[2]string{c[0], strings.ReplaceAll(c[1], "&#8217;", "!apos!")})
 		}
@@ -30,7 +30,7 @@ func texturizerFor(group string) *Texturizer {
 			OpenSingle: "!q1!", CloseSingle: "!q1!",
 			Apostrophe: "!apos!", Prime: "!prime1!", DoublePrime: "!prime2!",
 			EnDash: "!endash!", EmDash: "!emdash!",
-			Cockney: English.Cockney,
+			Cockney: english.Cockney,
 		}
 	case "unregistered_shortcodes":
 		t.NoTexturizeShortcodes = append(t.NoTexturizeShortcodes, "audio")

@@ -11,7 +11,7 @@ import (
 // closing tag) loses the paragraph, so that what it turns into is not
 // wrapped in <p>.
 func ShortcodeUnautop(s string) string {
-	return shortcodeUnautop(s, CoreShortcodes)
+	return shortcodeUnautop(s, coreShortcodes)
 }
 
 func shortcodeUnautop(s string, names []string) string {
