@@ -88,8 +88,9 @@ func Render(content string, o Options) Rendered {
 
 // renderPage runs the_content's filters on one page.
 func (o Options) renderPage(s string) string {
-	sc := &Shortcoder{Media: o.Media, PostID: o.PostID}
-	s = sc.run(s, []string{"embed"})
+	embeds := &Shortcoder{ignoreHTML: true}
+	s = embeds.run(s, []string{"embed"})
+	sc := &Shortcoder{Media: o.Media, PostID: o.PostID, dropEmbeds: true}
 	s = autoembed(s)
 	blocks := HasBlocks(s)
 	if blocks {

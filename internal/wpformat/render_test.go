@@ -37,6 +37,7 @@ func TestRender(t *testing.T) {
 		{"code keeps straight quotes", "Type <code>\"x\" -- y</code> and \"z\".",
 			"<p>Type <code>\"x\" -- y</code> and &#8220;z&#8221;.</p>\n", "", false},
 		{"unknown shortcode stays in its paragraph", "[contact-form-7 id=\"1\"]", "<p>[contact-form-7 id=&#8221;1&#8243;]</p>\n", "", false},
+		{"embed in an element stays for do_shortcode, which drops it", "<[embed]https://youtu.be/x[/embed]>", "<p><></p>\n", "", false},
 		{"empty", "", "", "", false},
 	}
 	for _, c := range cases {

@@ -52,6 +52,12 @@ type Shortcoder struct {
 	ids       map[string]int // wp_unique_prefixed_id's counters
 	galleries int
 	names     []string // the shortcodes handled (nested ones too)
+	// ignoreHTML leaves elements like <[name]> alone too, as WordPress's
+	// [embed] pass does.
+	ignoreHTML bool
+	// dropEmbeds renders [embed] as nothing, as the_content's do_shortcode
+	// does once the [embed] pass has run.
+	dropEmbeds bool
 }
 
 // shortcodeNames are the shortcodes Shortcoder handles, in WordPress's
@@ -123,7 +129,7 @@ func (sc *Shortcoder) doIn(s string, names []string, depth int, regions regions)
 		if start, end, ok := skip.covering(i); ok {
 			// An "element" like <[name] …> is not HTML: WordPress runs the
 			// shortcodes in it (some plugins write [name] <[email]>).
-			if el := s[start:end]; shortcodeElementRE.MatchString(el) {
+			if el := s[start:end]; !sc.ignoreHTML && shortcodeElementRE.MatchString(el) {
 				b.WriteString(s[last:start])
 				b.WriteString(sc.doIn(el, names, depth, nil))
 				last = end
@@ -293,7 +299,9 @@ func (sc *Shortcoder) tag(m shortcodeMatch, depth int) string {
 	case "gallery":
 		out = sc.gallery(attrs)
 	case "embed":
-		out = embedLink(m.content)
+		if !sc.dropEmbeds {
+			out = embedLink(m.content)
+		}
 	case "audio", "video":
 		out = mediaElement(m.name, attrs)
 	}
