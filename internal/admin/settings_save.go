@@ -59,5 +59,5 @@ func (h *Handler) settingsSave(w http.ResponseWriter, r *http.Request, u *blog.U
 		return
 	}
 	h.setFlash(r, "Settings saved.")
-	http.Redirect(w, r, "/admin/settings", http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/settings"), http.StatusSeeOther)
 }
