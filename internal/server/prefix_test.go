@@ -23,6 +23,7 @@ import (
 
 	"github.com/quirehq/quire/internal/admin"
 	"github.com/quirehq/quire/internal/app/apptest"
+	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store/storetest"
 )
@@ -150,7 +151,7 @@ func (w *prefixWalk) checkURL(page *url.URL, raw, where string) *url.URL {
 		w.t.Errorf("%s: %q leaves the prefix %s/ (resolves to %s)", where, raw, w.prefix, u)
 		return nil
 	}
-	if strings.HasPrefix(u.Path, w.prefix+w.prefix+"/") {
+	if w.prefix != "" && strings.HasPrefix(u.Path, w.prefix+w.prefix+"/") {
 		w.t.Errorf("%s: %q has the prefix twice", where, raw)
 	}
 	u.Fragment = ""
@@ -469,4 +470,39 @@ func walkPrefixedSite(t *testing.T, viaProxy bool) {
 		t.Errorf("the admin crawl reached only %d pages", n)
 	}
 	w.crawl(string(postPath[1]), "/blog/", 40) // the post as its logged-in author sees it
+}
+
+// TestMovingUnderPrefixFromSettings moves a running site from the root of
+// its host to /blog in the admin's settings: the redirect after saving
+// goes to the settings page under the new prefix, the next requests are
+// routed under it (no restart), and the root no longer answers for the
+// site.
+func TestMovingUnderPrefixFromSettings(t *testing.T) {
+	w := newPrefixSite(t, false)
+	root := w.origin.Scheme + "://" + w.origin.Host
+	if err := w.as.Store.SaveSettings(context.Background(), map[string]string{site.KeyBaseURL: root}); err != nil {
+		t.Fatal(err)
+	}
+	w.prefix, w.base = "", root
+	link, err := admin.SetupLink(context.Background(), w.as.Store, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	setupURL, _ := url.Parse(link)
+	w.post(setupURL.Path, url.Values{"name": {"Olive Owner"}, "email": {"olive@example.com"},
+		"password": {"olive-password-1"}, "password2": {"olive-password-1"}}, http.StatusSeeOther)
+	resp, _ := w.post("/admin/settings", url.Values{site.KeyTitle: {"Field Notes"}, site.KeyBaseURL: {root + "/blog/"},
+		site.KeyTimeZone: {"UTC"}, site.KeyPermalink: {blog.PermalinkDay},
+		site.KeyPostsPerPage: {"10"}, site.KeyFeedItems: {"10"}}, http.StatusSeeOther)
+	if got := resp.Header.Get("Location"); got != "/blog/admin/settings" {
+		t.Errorf("after moving the site: Location %q, want /blog/admin/settings", got)
+	}
+	w.prefix, w.base = "/blog", root+"/blog"
+	w.get("/admin/login", http.StatusNotFound)
+	w.get("/", http.StatusNotFound)
+	// The session cookie was set for / and still covers /blog/.
+	_, body := w.get("/blog/admin/settings", http.StatusOK)
+	u, _ := url.Parse(w.abs("/blog/admin/settings"))
+	w.links(u, body)
+	w.get("/blog/", http.StatusOK)
 }
