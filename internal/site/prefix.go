@@ -34,7 +34,14 @@ func (s *Settings) Path(p string) string { return prefixOf(s.BaseURL) + p }
 // ("/blog/media/1/a.jpg", written as the browser sees them) are relative
 // to.
 func (s *Settings) Origin() string {
-	return strings.TrimSuffix(s.BaseURL, prefixOf(s.BaseURL))
+	i := strings.Index(s.BaseURL, "://")
+	if i < 0 {
+		return s.BaseURL
+	}
+	if j := strings.IndexByte(s.BaseURL[i+3:], '/'); j >= 0 {
+		return s.BaseURL[:i+3+j]
+	}
+	return s.BaseURL
 }
 
 // prefixOf returns the path of base, a normalised base URL
