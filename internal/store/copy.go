@@ -40,6 +40,10 @@ var copyTables = []copyTable{
 	{"comments", "id"},
 	{"comment_subscriptions", "id"},
 	{"comment_subscribers", "email"},
+	{"newsletter_subscribers", "id"},
+	{"newsletter_issues", "id"},
+	{"newsletter_events", "id"},
+	{"newsletter_deliveries", "issue_id, subscriber_id"},
 }
 
 // notCopied are tables that belong to the engine, the migration tool or the
