@@ -22,6 +22,7 @@ import (
 	"github.com/quirehq/quire/internal/comments"
 	"github.com/quirehq/quire/internal/jobs"
 	"github.com/quirehq/quire/internal/mail"
+	"github.com/quirehq/quire/internal/newsletter"
 	"github.com/quirehq/quire/internal/notify"
 	"github.com/quirehq/quire/internal/safehttp"
 	"github.com/quirehq/quire/internal/server"
@@ -54,6 +55,9 @@ type Config struct {
 	Queue jobs.Config
 	// Passwords runs Argon2id work; nil makes one slot per core.
 	Passwords *auth.Hasher
+	// Sender starts sending newsletter issues (the delivery engine); nil
+	// lets issues be written, tested, queued and scheduled but not sent.
+	Sender newsletter.Sender
 }
 
 // App is a wired site. Its queue is not started: Start does that.
@@ -62,6 +66,9 @@ type App struct {
 	Queue    *jobs.Queue
 	Notifier *notify.Notifier
 	Comments *comments.Service
+	// Newsletter is the weekly tip: signups, its pages, the author's
+	// issues and subscribers.
+	Newsletter *newsletter.Service
 	Sessions *scs.SessionManager
 }
 
@@ -87,8 +94,10 @@ func New(c Config) (*App, error) {
 	// Mail jobs name IDs; this process builds each message when its job
 	// runs, with its own settings and base URL, whoever wrote the job.
 	notifier := &notify.Notifier{Store: st, Site: s, Now: c.Now}
+	news := &newsletter.Service{Store: st, Site: s, Now: c.Now, Sender: c.Sender}
 	composers := notifier.Composers()
 	maps.Copy(composers, admin.MailComposers(st, s))
+	maps.Copy(composers, news.Composers())
 	qc := c.Queue
 	qc.Store, qc.Site, qc.Mail, qc.Logger, qc.Composers = st, s, c.Mail, log, composers
 	queue, err := jobs.New(qc)
@@ -96,6 +105,7 @@ func New(c Config) (*App, error) {
 		return nil, err
 	}
 	notifier.Jobs = queue
+	news.Jobs = queue
 
 	// The session cookie's flags follow the site's cookie policy on each
 	// request (Secure when the base URL in effect is https).
@@ -109,16 +119,16 @@ func New(c Config) (*App, error) {
 		Store: st,
 		Web: web.Deps{Store: st, Site: s, Theme: c.Theme, Logger: log, Now: c.Now,
 			Comments: discussion, Notify: notifier, Sessions: sessions,
-			Mastodon: web.NewMastodonServers(safehttp.New(mastodon))},
+			Mastodon: web.NewMastodonServers(safehttp.New(mastodon)), Newsletter: news},
 		Admin: admin.Deps{Store: st, Site: s, Sessions: sessions, Mailer: queue, Jobs: queue, Logger: log, Now: c.Now,
 			MailTest: c.Mail, Notify: notifier, Passwords: c.Passwords},
-		Mounts:   []interface{ Routes(*http.ServeMux) }{notifier},
+		Mounts:   []interface{ Routes(*http.ServeMux) }{notifier, news},
 		Sessions: sessions,
 		ClientIP: c.ClientIP,
 		Logger:   log,
 		Metrics:  c.Metrics,
 	})
-	return &App{Handler: h, Queue: queue, Notifier: notifier, Comments: discussion, Sessions: sessions}, nil
+	return &App{Handler: h, Queue: queue, Notifier: notifier, Comments: discussion, Newsletter: news, Sessions: sessions}, nil
 }
 
 // Start makes the queue work jobs.

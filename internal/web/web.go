@@ -12,6 +12,7 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/comments"
+	"github.com/quirehq/quire/internal/newsletter"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 	"github.com/quirehq/quire/internal/theme"
@@ -47,6 +48,10 @@ type Deps struct {
 	// ones /share/mastodon redirects to. Nil redirects to none: the reader
 	// is shown the link instead.
 	Mastodon *MastodonServers
+	// Newsletter takes signups (the box on every page, /subscribe/, the
+	// comment form's "Yes! I want the weekly tip") and serves the archive
+	// of sent issues. Nil: no box, no signups, no archive.
+	Newsletter *newsletter.Service
 }
 
 // Handler serves reader pages.
