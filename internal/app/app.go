@@ -69,7 +69,7 @@ type App struct {
 	// Newsletter is the weekly tip: signups, its pages, the author's
 	// issues and subscribers.
 	Newsletter *newsletter.Service
-	Sessions *scs.SessionManager
+	Sessions   *scs.SessionManager
 }
 
 // New wires a site from c.
