@@ -4,7 +4,7 @@
 GO ?= go
 export GOFLAGS := -buildvcs=false
 
-.PHONY: test deps vet build bench run
+.PHONY: test deps vet build bench run interop
 
 test: vet
 	@scripts/test.sh
@@ -22,6 +22,12 @@ build:
 
 run:
 	$(GO) run ./cmd/quire serve --demo
+
+# interop: Quire and a real WordPress (Debian's packages, installed when
+# missing) on loopback, pinging each other; each direction is reported on
+# its own. Not part of test. DIRECTION=quire-to-wp or wp-to-quire runs one.
+interop:
+	@scripts/interop.sh $(DIRECTION)
 
 bench: build
 	@scripts/deps.sh bench

@@ -10,6 +10,7 @@ import (
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/config"
 	"github.com/quirehq/quire/internal/jobs"
+	"github.com/quirehq/quire/internal/linkback/send"
 	"github.com/quirehq/quire/internal/publish"
 	"github.com/quirehq/quire/internal/site"
 )
@@ -48,7 +49,8 @@ func cmdPost(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	set, _, err := site.New(st, site.Overrides{BaseURL: getenv("QUIRE_BASE_URL")}).Current(ctx)
+	s := site.New(st, site.Overrides{BaseURL: getenv("QUIRE_BASE_URL")})
+	set, _, err := s.Current(ctx)
 	if err != nil {
 		return err
 	}
@@ -58,8 +60,11 @@ func cmdPost(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
+	// So are the jobs that tell the sites the posts link to; the serving
+	// process sends them, with its own base URL.
+	links := &send.Sender{Store: st, Site: s, Jobs: queue}
 	results, err := publish.Files(ctx, publish.Options{
-		Store: st, Settings: set, Jobs: queue, AuthorID: authorID,
+		Store: st, Settings: set, Jobs: queue, Links: links, AuthorID: authorID,
 		Warn: func(msg string) { fmt.Fprintln(stderr, "warning:", msg) },
 	}, fs.Args())
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/quirehq/quire/internal/auth"
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/jobs"
+	"github.com/quirehq/quire/internal/linkback/send"
 	"github.com/quirehq/quire/internal/mail"
 	"github.com/quirehq/quire/internal/media"
 	"github.com/quirehq/quire/internal/site"
@@ -26,6 +27,15 @@ import (
 type Jobs interface {
 	SchedulePublish(ctx context.Context, tx *store.Store, postID int64, at time.Time) error
 	Mail(ctx context.Context, tx *store.Store, jobs ...jobs.MailJob) error
+}
+
+// OutboundLinks is told, in the transaction that changes a post, what
+// changed, so the linkback jobs that follow (announcing the post's links,
+// withdrawing removed ones, trackbacks) are written with the change, or
+// not at all (send.Sender).
+type OutboundLinks interface {
+	PostChanged(ctx context.Context, tx *store.Store, postID int64, ch send.Change) error
+	PostDeleting(ctx context.Context, tx *store.Store, postID int64) error
 }
 
 // CommentNotifier is told, in the transaction tx that changes it, when a
@@ -50,6 +60,8 @@ type Deps struct {
 	MailTest mail.Sender
 	// Notify hears of comments approved in the admin; nil tells no one.
 	Notify CommentNotifier
+	// Links hears of every change to a post; nil sends no linkbacks.
+	Links OutboundLinks
 	// Passwords runs every Argon2id hash and check, a few at once; nil
 	// makes one with about one slot per core. Share one per process.
 	Passwords *auth.Hasher

@@ -20,11 +20,8 @@ func (h *Handler) commentReply(w http.ResponseWriter, r *http.Request, u *blog.U
 		h.fail(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxCommentForm)
-	if err := r.ParseForm(); err != nil {
-		h.message(w, r, http.StatusRequestEntityTooLarge, "Too long", "The reply is too long to publish (the limit is 64 KiB).")
-		return
-	}
+	// The server's body limit has read the form, bounded (bodyLimits in
+	// internal/server), or answered 413 already.
 	if c.Type.IsLinkback() {
 		h.setFlashErr(r, "A pingback, trackback or webmention cannot be answered: reply on the page it came from.")
 		http.Redirect(w, r, commentURL(c.ID), http.StatusSeeOther)
@@ -42,6 +39,9 @@ func (h *Handler) commentReply(w http.ResponseWriter, r *http.Request, u *blog.U
 		for _, v := range verrs {
 			fe.Add("reply", v)
 		}
+	}
+	if le, ok := markup.AsLimit(markup.Check(text)); ok {
+		fe.Add("reply", le.Message()+".")
 	}
 	form := commentForm{Name: c.AuthorName, Email: c.AuthorEmail, URL: c.AuthorURL, Text: c.Content}
 	if len(fe) > 0 {

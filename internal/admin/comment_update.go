@@ -22,11 +22,8 @@ func (h *Handler) commentUpdate(w http.ResponseWriter, r *http.Request, u *blog.
 		h.fail(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxCommentForm)
-	if err := r.ParseForm(); err != nil {
-		h.message(w, r, http.StatusRequestEntityTooLarge, "Too long", "The comment is too long to save (the limit is 64 KiB).")
-		return
-	}
+	// The server's body limit has read the form, bounded (bodyLimits in
+	// internal/server), or answered 413 already.
 	f := commentForm{
 		Name:  strings.TrimSpace(r.PostFormValue("author")),
 		Email: strings.TrimSpace(r.PostFormValue("email")),
@@ -70,6 +67,9 @@ func checkCommentForm(f *commentForm) blog.FieldErrors {
 		for k, v := range verrs {
 			fe.Add(k, v)
 		}
+	}
+	if le, ok := markup.AsLimit(markup.Check(f.Text)); ok {
+		fe.Add("comment", le.Message()+".")
 	}
 	switch {
 	case !utf8.ValidString(f.Name):

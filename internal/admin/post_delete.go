@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/store"
 )
 
 // postDelete removes a post for good. Only posts in the trash can be
@@ -19,7 +20,14 @@ func (h *Handler) postDelete(w http.ResponseWriter, r *http.Request, u *blog.Use
 			"Move “"+p.Title+"” to the trash first; only posts in the trash can be deleted for good.")
 		return
 	}
-	if err := h.Store.DeletePost(r.Context(), p.ID); err != nil {
+	// Deleted, and the pages it still links to told it is gone: one write.
+	err = h.Store.InTx(r.Context(), func(tx *store.Store) error {
+		if err := h.postDeleting(r.Context(), tx, p.ID); err != nil {
+			return err
+		}
+		return tx.DeletePost(r.Context(), p.ID)
+	})
+	if err != nil {
 		h.fail(w, r, err)
 		return
 	}

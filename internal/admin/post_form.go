@@ -38,6 +38,10 @@ type postForm struct {
 	// covers webmentions too); PingsSent tells a form that had the box.
 	PingsClosed bool
 	PingsSent   bool
+	// Trackbacks is the "Send trackbacks to" field as typed;
+	// TrackbacksSent tells a form that had it from one that did not.
+	Trackbacks     string
+	TrackbacksSent bool
 
 	Existing   *blog.Post // nil for a new post
 	ViewURL    string     // reader URL of a public post
@@ -49,6 +53,9 @@ type postForm struct {
 	PreviewErr string
 	Previewed  bool
 	TimeZone   string
+	// Outbound lists the pages the post links to (and its trackbacks),
+	// with how telling each of them went.
+	Outbound []outboundRow
 }
 
 // mediaChoice is an image offered in a picker, with its thumbnail URL.
@@ -132,6 +139,9 @@ func formFromRequest(r *http.Request, typ blog.PostType) *postForm {
 	}
 	if r.PostFormValue("pings_field") == "1" {
 		f.PingsSent, f.PingsClosed = true, r.PostFormValue("pings_open") != "1"
+	}
+	if r.PostFormValue("trackbacks_field") == "1" {
+		f.TrackbacksSent, f.Trackbacks = true, strings.ReplaceAll(r.PostFormValue("trackbacks"), "\r\n", "\n")
 	}
 	f.ParentID, _ = strconv.ParseInt(r.PostFormValue("parent"), 10, 64)
 	f.FeaturedID, _ = strconv.ParseInt(r.PostFormValue("featured"), 10, 64)
@@ -217,6 +227,9 @@ func (h *Handler) fillChoices(ctx context.Context, f *postForm, set *site.Settin
 		}
 	}
 	f.TimeZone = set.TimeZone
+	if err := h.fillOutbound(ctx, f, set); err != nil {
+		return err
+	}
 	if f.Existing != nil && f.Existing.IsPublic(h.now()) {
 		f.ViewURL = set.PostPath(f.Existing)
 	}

@@ -4,11 +4,13 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/linkback/send"
 	"github.com/quirehq/quire/internal/store"
 )
 
 // postRestore takes a post out of the trash, back to the status it had. A
-// post that was scheduled gets its publishing job again.
+// post that was scheduled gets its publishing job again; a published one
+// announces its links again.
 func (h *Handler) postRestore(w http.ResponseWriter, r *http.Request, u *blog.User) {
 	p, err := h.editablePost(r, u)
 	if err != nil {
@@ -26,9 +28,12 @@ func (h *Handler) postRestore(w http.ResponseWriter, r *http.Request, u *blog.Us
 			return err
 		}
 		if restored.Status == blog.StatusScheduled {
-			return h.Jobs.SchedulePublish(r.Context(), tx, p.ID, restored.PublishedAt)
+			if err := h.Jobs.SchedulePublish(r.Context(), tx, p.ID, restored.PublishedAt); err != nil {
+				return err
+			}
 		}
-		return nil
+		// A post back in public announces its links again.
+		return h.postChanged(r.Context(), tx, p.ID, send.Change{Content: true})
 	})
 	if err != nil {
 		h.fail(w, r, err)

@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/linkback/send"
 	"github.com/quirehq/quire/internal/markup"
 	"github.com/quirehq/quire/internal/store"
 )
@@ -35,11 +37,8 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User)
 		}
 		existing, typ = p, p.Type
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxPostForm)
-	if err := r.ParseForm(); err != nil {
-		h.message(w, r, http.StatusRequestEntityTooLarge, "Too long", "The text is too long to save (the limit is 1 MiB).")
-		return
-	}
+	// The server's body limit has read the form, bounded (bodyLimits in
+	// internal/server), or answered 413 already.
 	set, _, err := h.Site.Current(ctx)
 	if err != nil {
 		h.fail(w, r, err)
@@ -71,6 +70,7 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User)
 	}
 
 	p, fe := h.postFromForm(ctx, set.Loc, set.Discussion.PingsOpen, f, existing, u, action)
+	trackbacks := trackbacksFromForm(f, fe)
 	if len(fe) == 0 {
 		if err := markup.Prepare(p); err != nil {
 			le, ok := markup.AsLimit(err)
@@ -82,17 +82,22 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User)
 		}
 	}
 	if len(fe) == 0 {
-		// The post and the job that publishes it later are one write.
-		var scheduleErr error
+		// The post, the job that publishes it later and the jobs that tell
+		// the pages it links to are one write.
+		var scheduleErr, linksErr error
 		err := h.Store.InTx(ctx, func(tx *store.Store) error {
-			if _, err := tx.SavePost(ctx, p); err != nil {
+			changed, err := tx.SavePost(ctx, p)
+			if err != nil {
 				return err
 			}
 			if p.Status == blog.StatusScheduled {
-				scheduleErr = h.Jobs.SchedulePublish(ctx, tx, p.ID, p.PublishedAt)
-				return scheduleErr
+				if scheduleErr = h.Jobs.SchedulePublish(ctx, tx, p.ID, p.PublishedAt); scheduleErr != nil {
+					return scheduleErr
+				}
 			}
-			return nil
+			linksErr = h.postChanged(ctx, tx, p.ID, send.Change{Content: changed,
+				SetTrackbacks: f.TrackbacksSent, Trackbacks: trackbacks})
+			return linksErr
 		})
 		if verrs, ok := blog.AsValidation(err); ok {
 			fe = verrs
@@ -100,6 +105,10 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User)
 			h.logError(r, err)
 			fe = blog.FieldErrors{"published_at": "The publishing job could not be scheduled, so nothing was saved. " +
 				"Please try again in a moment."}
+		} else if err != nil && linksErr != nil && !store.IsUnavailable(err) {
+			h.logError(r, err)
+			fe = blog.FieldErrors{"body": "The notices to the sites this " + f.Noun() + " links to could not be queued, " +
+				"so nothing was saved. Please try again in a moment."}
 		} else if err != nil {
 			h.fail(w, r, err)
 			return
@@ -122,6 +131,26 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User)
 	}
 	h.setFlash(r, msg)
 	http.Redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
+}
+
+// maxTrackbacks is the most addresses "Send trackbacks to" takes.
+const maxTrackbacks = 20
+
+// trackbacksFromForm reads "Send trackbacks to", adding to fe what is
+// wrong with it; nil when the form did not have the field.
+func trackbacksFromForm(f *postForm, fe blog.FieldErrors) []string {
+	if !f.TrackbacksSent {
+		return nil
+	}
+	urls, bad := send.ParseTrackbacks(f.Trackbacks)
+	switch {
+	case len(bad) > 0:
+		fe.Add("trackbacks", "Enter whole web addresses starting with http:// or https://; these are not: "+
+			strings.Join(bad, " ")+".")
+	case len(urls) > maxTrackbacks:
+		fe.Add("trackbacks", fmt.Sprintf("Enter at most %d addresses.", maxTrackbacks))
+	}
+	return urls
 }
 
 // safeHTML marks HTML from markup.Render, which sanitises it, as safe to

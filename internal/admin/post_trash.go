@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/linkback/send"
+	"github.com/quirehq/quire/internal/store"
 )
 
 // postTrash moves a post or page to the trash, from where it can be restored.
@@ -13,7 +15,14 @@ func (h *Handler) postTrash(w http.ResponseWriter, r *http.Request, u *blog.User
 		h.fail(w, r, err)
 		return
 	}
-	if err := h.Store.SetStatus(r.Context(), p.ID, blog.StatusTrash); err != nil {
+	// Trashed and its links withdrawn: one write.
+	err = h.Store.InTx(r.Context(), func(tx *store.Store) error {
+		if err := tx.SetStatus(r.Context(), p.ID, blog.StatusTrash); err != nil {
+			return err
+		}
+		return h.postChanged(r.Context(), tx, p.ID, send.Change{Content: true})
+	})
+	if err != nil {
 		h.fail(w, r, err)
 		return
 	}

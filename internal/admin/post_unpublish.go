@@ -5,16 +5,27 @@ import (
 	"strconv"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/linkback/send"
+	"github.com/quirehq/quire/internal/store"
 )
 
-// postUnpublish takes a published or scheduled post back to draft.
+// postUnpublish takes a published or scheduled post back to draft, and
+// tells the pages it linked to that the links are gone.
 func (h *Handler) postUnpublish(w http.ResponseWriter, r *http.Request, u *blog.User) {
 	p, err := h.editablePost(r, u)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	if err := h.Store.SetStatus(r.Context(), p.ID, blog.StatusDraft); err != nil {
+	// Unpublished and its links withdrawn (jobs telling each page the link
+	// is gone): one write.
+	err = h.Store.InTx(r.Context(), func(tx *store.Store) error {
+		if err := tx.SetStatus(r.Context(), p.ID, blog.StatusDraft); err != nil {
+			return err
+		}
+		return h.postChanged(r.Context(), tx, p.ID, send.Change{Content: true})
+	})
+	if err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -1,6 +1,7 @@
 // Package app wires Quire's parts into one site: the job queue with every
-// mail composer, the notifier, the comment service, sessions, password
-// hashing and the HTTP handler with all its middleware. quire serve runs
+// mail composer, the notifier, the comment service, the linkback
+// receiver and sender, sessions, password hashing and the HTTP handler
+// with all its middleware. quire serve runs
 // exactly this, and the tests of the reader pages, the admin and the
 // notification pages build their sites with it too, so a wire missing here
 // fails a test.
@@ -21,6 +22,8 @@ import (
 	"github.com/quirehq/quire/internal/clientip"
 	"github.com/quirehq/quire/internal/comments"
 	"github.com/quirehq/quire/internal/jobs"
+	"github.com/quirehq/quire/internal/linkback"
+	"github.com/quirehq/quire/internal/linkback/send"
 	"github.com/quirehq/quire/internal/mail"
 	"github.com/quirehq/quire/internal/newsletter"
 	"github.com/quirehq/quire/internal/notify"
@@ -48,13 +51,17 @@ type Config struct {
 	ClientIP *clientip.Resolver
 	Metrics  *server.Metrics // nil: no metrics
 	// Outbound is the options of the outbound client (spam checks,
-	// Mastodon servers). Only tests set AllowPrivate.
+	// Mastodon servers, linkbacks). Only tests, and serve
+	// --allow-private-fetch, set AllowPrivate.
 	Outbound safehttp.Options
 	// Queue tunes the job queue (intervals, workers); its Store, Site,
 	// Mail, Logger and Composers are set by New.
 	Queue jobs.Config
 	// Passwords runs Argon2id work; nil makes one slot per core.
 	Passwords *auth.Hasher
+	// Linkbacks are the limits of the linkback endpoints (per client,
+	// fetches per source host); zero fields take the defaults.
+	Linkbacks linkback.Limits
 	// Sender starts sending newsletter issues (the delivery engine); nil
 	// lets issues be written, tested, queued and scheduled but not sent.
 	Sender newsletter.Sender
@@ -62,10 +69,12 @@ type Config struct {
 
 // App is a wired site. Its queue is not started: Start does that.
 type App struct {
-	Handler  http.Handler
-	Queue    *jobs.Queue
-	Notifier *notify.Notifier
-	Comments *comments.Service
+	Handler   http.Handler
+	Queue     *jobs.Queue
+	Notifier  *notify.Notifier
+	Comments  *comments.Service
+	Linkbacks *linkback.Receiver
+	Links     *send.Sender
 	// Newsletter is the weekly tip: signups, its pages, the author's
 	// issues and subscribers.
 	Newsletter *newsletter.Service
@@ -98,37 +107,58 @@ func New(c Config) (*App, error) {
 	composers := notifier.Composers()
 	maps.Copy(composers, admin.MailComposers(st, s))
 	maps.Copy(composers, news.Composers())
+
+	spamCheck := c.Outbound
+	spamCheck.Timeout = 5 * time.Second
+	discussion := &comments.Service{Store: st, Site: s, HTTP: safehttp.New(spamCheck), Now: c.Now}
+	// Linkbacks: sources are fetched with the outbound client's address
+	// checks, a 10-second limit (a pingback's sender waits) and a 1 MiB
+	// cap; webmentions are verified by the queue.
+	fetchSources := c.Outbound
+	fetchSources.Timeout, fetchSources.MaxBody = 10*time.Second, 1<<20
+	linkbacks := &linkback.Receiver{Store: st, Site: s, Fetch: safehttp.New(fetchSources), Comments: discussion,
+		Notify: notifier, Logger: log, Now: c.Now, Limits: c.Linkbacks}
+
 	qc := c.Queue
 	qc.Store, qc.Site, qc.Mail, qc.Logger, qc.Composers = st, s, c.Mail, log, composers
+	qc.Webmentions = linkbacks
+	// Linkbacks sent: jobs written with the posts they follow from, sent
+	// by this process's queue through the outbound client, source URLs
+	// built from this process's base URL when each job runs.
+	sendFetch := c.Outbound
+	sendFetch.Timeout = 10 * time.Second
+	links := &send.Sender{Store: st, Site: s, HTTP: safehttp.New(sendFetch), Logger: log, Now: c.Now}
+	qc.Linkbacks, qc.Published = links, links.Published
 	queue, err := jobs.New(qc)
 	if err != nil {
 		return nil, err
 	}
 	notifier.Jobs = queue
 	news.Jobs = queue
+	linkbacks.Jobs = queue
+	links.Jobs = queue
 
 	// The session cookie's flags follow the site's cookie policy on each
 	// request (Secure when the base URL in effect is https).
 	sessions := session.New(st)
-	spamCheck := c.Outbound
-	spamCheck.Timeout = 5 * time.Second
 	mastodon := c.Outbound
 	mastodon.Timeout, mastodon.MaxBody = 3*time.Second, 256<<10
-	discussion := &comments.Service{Store: st, Site: s, HTTP: safehttp.New(spamCheck), Now: c.Now}
 	h := server.Handler(server.Options{
 		Store: st,
 		Web: web.Deps{Store: st, Site: s, Theme: c.Theme, Logger: log, Now: c.Now,
 			Comments: discussion, Notify: notifier, Sessions: sessions,
-			Mastodon: web.NewMastodonServers(safehttp.New(mastodon)), Newsletter: news},
+			Mastodon: web.NewMastodonServers(safehttp.New(mastodon)), Trackback: linkbacks.Trackback,
+			Newsletter: news},
 		Admin: admin.Deps{Store: st, Site: s, Sessions: sessions, Mailer: queue, Jobs: queue, Logger: log, Now: c.Now,
-			MailTest: c.Mail, Notify: notifier, Passwords: c.Passwords},
-		Mounts:   []interface{ Routes(*http.ServeMux) }{notifier, news},
+			MailTest: c.Mail, Notify: notifier, Passwords: c.Passwords, Links: links},
+		Mounts:   []interface{ Routes(*http.ServeMux) }{notifier, linkbacks, news},
 		Sessions: sessions,
 		ClientIP: c.ClientIP,
 		Logger:   log,
 		Metrics:  c.Metrics,
 	})
-	return &App{Handler: h, Queue: queue, Notifier: notifier, Comments: discussion, Newsletter: news, Sessions: sessions}, nil
+	return &App{Handler: h, Queue: queue, Notifier: notifier, Comments: discussion, Linkbacks: linkbacks,
+		Links: links, Newsletter: news, Sessions: sessions}, nil
 }
 
 // Start makes the queue work jobs.

@@ -26,7 +26,7 @@ func (s *Service) akismetSpam(ctx context.Context, set *site.Settings, r Request
 		"user_agent":           {c.UserAgent},
 		"referrer":             {r.Referer},
 		"permalink":            {set.PostURL(r.Post)},
-		"comment_type":         {"comment"},
+		"comment_type":         {string(commentType(c))},
 		"comment_author":       {c.AuthorName},
 		"comment_author_email": {c.AuthorEmail},
 		"comment_author_url":   {c.AuthorURL},
@@ -62,4 +62,13 @@ func (s *Service) akismetSpam(ctx context.Context, set *site.Settings, r Request
 	}
 	help := resp.Header.Get("X-Akismet-Debug-Help")
 	return false, fmt.Errorf("comments: spam check: unexpected answer %.40q %s", body, help)
+}
+
+// commentType is c's type as the service names it: "comment", or a
+// linkback's "pingback", "trackback" or "webmention".
+func commentType(c *blog.Comment) blog.CommentType {
+	if c.Type == "" {
+		return blog.TypeComment
+	}
+	return c.Type
 }

@@ -1,5 +1,6 @@
 // Package jobs runs Quire's durable background work on River: publishing
-// scheduled posts and sending mail. Jobs are rows in the database, written
+// scheduled posts, sending mail, verifying received webmentions and sending
+// linkbacks. Jobs are rows in the database, written
 // in the same transaction as the rows they follow from (Inserter); they
 // survive restarts, retry with backoff, and each effect happens once. Mail
 // jobs name IDs, and their messages are built when they run (Composer).
@@ -66,6 +67,19 @@ type Config struct {
 	// Composers build the messages of mail jobs when they run, by
 	// MailJob.Mail.
 	Composers map[string]Composer
+	// Webmentions verifies received webmentions (KindVerifyWebmention);
+	// nil leaves their jobs to be retried by a process that has one.
+	Webmentions WebmentionVerifier
+
+	// Linkbacks sends what linkback jobs name; nil leaves them waiting for
+	// a process that can. LinkbackRetryDelay, when set, replaces River's
+	// backoff between its attempts.
+	Linkbacks          LinkbackSender
+	LinkbackRetryDelay func(attempt int) time.Duration
+	// Published is called in the transaction that publishes a scheduled
+	// post when its time comes, so what follows from publishing (the
+	// linkback jobs) is written with it; nil does nothing more.
+	Published func(ctx context.Context, tx *store.Store, postID int64) error
 }
 
 // Queue enqueues jobs and, once started, works them. Its Inserter writes
@@ -116,11 +130,13 @@ func New(c Config) (*Queue, error) {
 	cooldown := min(or(c.FetchCooldown, DefaultFetchCooldown), pollEvery)
 
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &publishWorker{st: c.Store, log: log})
+	river.AddWorker(workers, &publishWorker{st: c.Store, published: c.Published, log: log})
 	river.AddWorker(workers, &sendMailWorker{st: c.Store, mail: c.Mail, retry: c.MailRetryDelay, log: log})
 	river.AddWorker(workers, &mailWorker{st: c.Store, mail: c.Mail, composers: c.Composers, retry: c.MailRetryDelay, log: log})
 	river.AddWorker(workers, &cleanupWorker{st: c.Store})
-	river.AddWorker(workers, &publishDueWorker{st: c.Store, log: log})
+	river.AddWorker(workers, &publishDueWorker{st: c.Store, published: c.Published, log: log})
+	river.AddWorker(workers, &webmentionWorker{verify: c.Webmentions})
+	river.AddWorker(workers, &linkbackWorker{send: c.Linkbacks, retry: c.LinkbackRetryDelay})
 
 	var periodic []*river.PeriodicJob
 	if d := or(c.SafetyNetInterval, DefaultSafetyNetInterval); d > 0 {

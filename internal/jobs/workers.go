@@ -49,15 +49,16 @@ func (publishArgs) Kind() string { return KindPublishPost }
 
 type publishWorker struct {
 	river.WorkerDefaults[publishArgs]
-	st  *store.Store
-	log *slog.Logger
+	st        *store.Store
+	published func(ctx context.Context, tx *store.Store, postID int64) error
+	log       *slog.Logger
 }
 
 // Work publishes the post if it is still scheduled and due. A post that
 // was published already, unscheduled, deleted, or moved to a later time is
 // left alone: for a later time a newer job exists.
 func (w *publishWorker) Work(ctx context.Context, job *river.Job[publishArgs]) error {
-	done, err := w.st.PublishIfDue(ctx, job.Args.PostID, time.Now())
+	done, err := publishIfDue(ctx, w.st, w.published, job.Args.PostID, time.Now())
 	if err != nil {
 		return fmt.Errorf("jobs: publish post %d: %w", job.Args.PostID, err)
 	}
@@ -65,6 +66,20 @@ func (w *publishWorker) Work(ctx context.Context, job *river.Job[publishArgs]) e
 		w.log.InfoContext(ctx, "published scheduled post", "post", job.Args.PostID)
 	}
 	return nil
+}
+
+// publishIfDue publishes the scheduled post id when its time has come and,
+// in the same transaction, writes what follows from it (published).
+func publishIfDue(ctx context.Context, st *store.Store, published func(context.Context, *store.Store, int64) error, id int64, now time.Time) (bool, error) {
+	var done bool
+	err := st.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		if done, err = tx.PublishIfDue(ctx, id, now); err != nil || !done || published == nil {
+			return err
+		}
+		return published(ctx, tx, id)
+	})
+	return done, err
 }
 
 // sendMailArgs is one message to send, built before it was enqueued (Send).
@@ -141,8 +156,9 @@ func (publishDueArgs) Kind() string { return KindPublishDue }
 
 type publishDueWorker struct {
 	river.WorkerDefaults[publishDueArgs]
-	st  *store.Store
-	log *slog.Logger
+	st        *store.Store
+	published func(ctx context.Context, tx *store.Store, postID int64) error
+	log       *slog.Logger
 }
 
 func (w *publishDueWorker) Work(ctx context.Context, _ *river.Job[publishDueArgs]) error {
@@ -153,7 +169,7 @@ func (w *publishDueWorker) Work(ctx context.Context, _ *river.Job[publishDueArgs
 	}
 	var errs []error
 	for _, id := range ids {
-		done, err := w.st.PublishIfDue(ctx, id, now)
+		done, err := publishIfDue(ctx, w.st, w.published, id, now)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("jobs: publish due post %d: %w", id, err))
 			continue

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/linkback/send"
 	"github.com/quirehq/quire/internal/markup"
 	"github.com/quirehq/quire/internal/media"
 	"github.com/quirehq/quire/internal/site"
@@ -25,6 +26,12 @@ import (
 // the transaction of tx, so the post and its job are stored together.
 type Scheduler interface {
 	SchedulePublish(ctx context.Context, tx *store.Store, postID int64, at time.Time) error
+}
+
+// Links is told, in the transaction that writes a post, that it changed,
+// so the linkback jobs that follow are written with it (send.Sender).
+type Links interface {
+	PostChanged(ctx context.Context, tx *store.Store, postID int64, ch send.Change) error
 }
 
 // Result says what publishing one file did.
@@ -46,6 +53,7 @@ type Options struct {
 	Store    *store.Store
 	Settings *site.Settings
 	Jobs     Scheduler // may be nil: scheduled posts are then left to a sweep
+	Links    Links     // may be nil: no linkbacks are sent
 	AuthorID int64     // the author of new posts
 	Warn     func(msg string)
 	Now      func() time.Time // defaults to time.Now
@@ -376,6 +384,11 @@ func write(ctx context.Context, o Options, d *doc, written map[string]int64) (Re
 	changed, err := o.Store.SavePost(ctx, &p)
 	if err != nil {
 		return Result{}, nil, err
+	}
+	if changed && o.Links != nil {
+		if err := o.Links.PostChanged(ctx, o.Store, p.ID, send.Change{Content: true}); err != nil {
+			return Result{}, nil, err
+		}
 	}
 	if p.Type == blog.TypePage {
 		written[p.Slug] = p.ID

@@ -18,6 +18,7 @@ import (
 
 	"github.com/quirehq/quire/internal/admin"
 	"github.com/quirehq/quire/internal/clientip"
+	"github.com/quirehq/quire/internal/linkback"
 	"github.com/quirehq/quire/internal/web"
 )
 
@@ -255,7 +256,8 @@ func (m *Metrics) record(method string, status int, d time.Duration) {
 // and every other small form.
 const DefaultBodyLimit = 64 << 10
 
-// bodyLimit lets the requests of one route have a larger body.
+// bodyLimit lets the requests of one route have a larger body, or a
+// smaller one, or read it themselves.
 type bodyLimit struct {
 	pattern string // a ServeMux pattern, as the route is registered
 	max     int64
@@ -266,21 +268,35 @@ type bodyLimit struct {
 	// tooLong, when set, is what a 413 says instead of the general
 	// message, in the words of the form.
 	tooLong string
+	// own is true when the handler answers every problem with its body
+	// in its protocol's words (a body declared or found too large, a
+	// form that cannot be read): the body is only bounded here. It
+	// implies stream.
+	own bool
+	// match, when set, picks the route's requests instead of pattern,
+	// for addresses no pattern can name (a post's trackback address).
+	match func(*http.Request) bool
 }
 
 // bodyLimits names, in one place, the routes whose bodies may be larger
-// than DefaultBodyLimit, and how large.
-func bodyLimits() []bodyLimit {
+// than DefaultBodyLimit, and how large, or that read their bodies
+// themselves; trackback recognises a post's trackback address.
+func bodyLimits(trackback func(*http.Request) bool) []bodyLimit {
 	return []bodyLimit{
-		{"POST /admin/media/{$}", admin.MaxUploadBody, true, ""},
-		{"POST /admin/posts/new", admin.MaxPostBody, false, ""},
-		{"POST /admin/pages/new", admin.MaxPostBody, false, ""},
-		{"POST /admin/posts/{id}", admin.MaxPostBody, false, ""},
-		{"POST /admin/comments/{id}", admin.MaxCommentBody, false, ""},
-		{"POST /admin/comments/{id}/reply", admin.MaxCommentBody, false, ""},
-		{"POST /wp-comments-post.php", web.MaxCommentBody, false, web.CommentTooLong},
+		{pattern: "POST /admin/media/{$}", max: admin.MaxUploadBody, stream: true},
+		{pattern: "POST /admin/posts/new", max: admin.MaxPostBody},
+		{pattern: "POST /admin/pages/new", max: admin.MaxPostBody},
+		{pattern: "POST /admin/posts/{id}", max: admin.MaxPostBody},
+		{pattern: "POST /admin/comments/{id}", max: admin.MaxCommentBody},
+		{pattern: "POST /admin/comments/{id}/reply", max: admin.MaxCommentBody},
+		{pattern: "POST /wp-comments-post.php", max: web.MaxCommentBody, tooLong: web.CommentTooLong},
 		// Moderation and disallowed words can be long lists.
-		{"POST /admin/settings/discussion", 1 << 20, false, ""},
+		{pattern: "POST /admin/settings/discussion", max: 1 << 20},
+		// The linkback endpoints answer in their protocols' words (a 400
+		// with a reason, an XML-RPC fault, Trackback's XML error).
+		{pattern: linkback.WebmentionPath, max: linkback.MaxBody, own: true},
+		{pattern: linkback.PingbackPath, max: linkback.MaxBody, own: true},
+		{max: linkback.MaxBody, own: true, match: trackback},
 	}
 }
 
@@ -293,7 +309,12 @@ func bodyLimits() []bodyLimit {
 // every handler finds its form parsed whichever way it was sent.
 func limitBodies(limits []bodyLimit, next http.Handler) http.Handler {
 	routes := http.NewServeMux()
+	var matched []*bodyLimit
 	for i := range limits {
+		if limits[i].match != nil {
+			matched = append(matched, &limits[i])
+			continue
+		}
 		routes.Handle(limits[i].pattern, &limits[i])
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -307,12 +328,18 @@ func limitBodies(limits []bodyLimit, next http.Handler) http.Handler {
 				limit = *l
 			}
 		}
-		if r.ContentLength > limit.max {
+		for _, l := range matched {
+			if l.match(r) {
+				limit = *l
+				break
+			}
+		}
+		if r.ContentLength > limit.max && !limit.own {
 			tooLarge(w, r, &limit)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit.max)
-		if !limit.stream {
+		if !limit.stream && !limit.own {
 			ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 			var err error
 			switch ct {

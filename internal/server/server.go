@@ -18,6 +18,7 @@ import (
 
 	"github.com/quirehq/quire/internal/admin"
 	"github.com/quirehq/quire/internal/clientip"
+	"github.com/quirehq/quire/internal/linkback"
 	"github.com/quirehq/quire/internal/session"
 	"github.com/quirehq/quire/internal/store"
 	"github.com/quirehq/quire/internal/web"
@@ -53,10 +54,19 @@ func Handler(o Options) http.Handler {
 		mux.Handle(p, adminHandler)
 	}
 
-	csrf := http.NewCrossOriginProtection()
+	// A trackback is a POST to a post's path and trackback/: one the mux
+	// hands to the reader pages' resolver (pattern "/"), never an admin
+	// address that happens to end so.
+	trackback := func(r *http.Request) bool {
+		if !linkback.IsTrackback(r) {
+			return false
+		}
+		_, pattern := mux.Handler(r)
+		return pattern == "/"
+	}
 	var h http.Handler = mux
-	h = limitBodies(bodyLimits(), h)
-	h = csrf.Handler(h)
+	h = limitBodies(bodyLimits(trackback), h)
+	h = crossOrigin(trackback, h)
 	h = securityHeaders(h)
 	h = gzipHandler(h)
 	h = observe(o.Logger, o.Metrics, h)
@@ -116,6 +126,27 @@ func ServeMetrics(ctx context.Context, addr string, reg *prometheus.Registry, lo
 		return err
 	}
 	return Serve(ctx, ln, mux, logger)
+}
+
+// crossOrigin refuses unsafe cross-origin requests from browsers
+// (http.CrossOriginProtection), except at the linkback endpoints:
+// Webmention, Pingback and Trackback are server-to-server by nature, and a
+// webmention may come from a form on the linking site. They keep their
+// own limits. A trackback's address is a post's path and trackback/, which
+// no ServeMux pattern can name, so trackback recognises it.
+func crossOrigin(trackback func(*http.Request) bool, next http.Handler) http.Handler {
+	csrf := http.NewCrossOriginProtection()
+	for _, p := range []string{linkback.WebmentionPath, linkback.PingbackPath} {
+		csrf.AddInsecureBypassPattern(p)
+	}
+	checked := csrf.Handler(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if trackback(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		checked.ServeHTTP(w, r)
+	})
 }
 
 func health(st *store.Store) http.Handler {

@@ -40,6 +40,8 @@ var copyTables = []copyTable{
 	{"comments", "id"},
 	{"comment_subscriptions", "id"},
 	{"comment_subscribers", "email"},
+	{"linkback_checks", "source_url, target_url"},
+	{"outbound_links", "id"},
 	{"newsletter_subscribers", "id"},
 	{"newsletter_issues", "id"},
 	{"newsletter_events", "id"},

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -166,15 +167,17 @@ func (s *Store) endSessions(ctx context.Context, t *sql.Tx, userID int64, keepTo
 	return epoch, nil
 }
 
-// DeleteExpired removes sessions, tokens and rate-limit events that have run out.
+// DeleteExpired removes sessions, tokens and rate-limit events that have
+// run out, and linkback checks older than a day.
 func (s *Store) DeleteExpired(ctx context.Context, now time.Time) error {
 	for _, q := range []string{
 		"DELETE FROM sessions WHERE expiry <= ?",
 		"DELETE FROM tokens WHERE expires_at <= ?",
 		"DELETE FROM rate_events WHERE at <= ?",
+		"DELETE FROM linkback_checks WHERE checked_at <= ?",
 	} {
 		cutoff := now.Unix()
-		if q == "DELETE FROM rate_events WHERE at <= ?" {
+		if strings.Contains(q, "rate_events") || strings.Contains(q, "linkback_checks") {
 			cutoff = now.Add(-24 * time.Hour).Unix()
 		}
 		if _, err := s.conn.ExecContext(ctx, s.q(q), cutoff); err != nil {

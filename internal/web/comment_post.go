@@ -42,17 +42,8 @@ const (
 func (h *Handler) commentPost(w http.ResponseWriter, r *http.Request) {
 	personal(w)
 	ctx := r.Context()
-	r.Body = http.MaxBytesReader(w, r.Body, maxCommentForm)
-	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			h.fail(w, r, &statusError{status: http.StatusRequestEntityTooLarge,
-				msg: CommentTooLong})
-			return
-		}
-		h.fail(w, r, errBadRequest("The comment form could not be read. Please go back and try again."))
-		return
-	}
+	// The server's body limit has read the form, bounded (bodyLimits in
+	// internal/server), or answered 413 already.
 	f := r.PostForm
 	id, err := strconv.ParseInt(f.Get(fieldPostID), 10, 64)
 	if err != nil || id <= 0 {

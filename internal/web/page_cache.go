@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -103,7 +104,7 @@ func (h *Handler) cached(next http.HandlerFunc) http.HandlerFunc {
 		if e := h.pages.get(key, ver, theme, h.Now()); e != nil {
 			hd := w.Header()
 			for k, v := range e.header {
-				hd[k] = v
+				hd[k] = slices.Clone(v)
 			}
 			if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, e.header.Get("ETag")) {
 				notModified(w)
@@ -120,20 +121,38 @@ func (h *Handler) cached(next http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		cw := &captureWriter{ResponseWriter: w}
+		before := w.Header().Clone()
 		next(cw, r)
 		hd := w.Header()
 		if cw.status != http.StatusOK || cw.over || !strings.HasPrefix(hd.Get("Cache-Control"), "public") ||
 			hd.Get("Set-Cookie") != "" || hd.Get("Content-Encoding") != "" {
 			return
 		}
-		keep := http.Header{}
-		for _, k := range []string{"Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary", "Content-Security-Policy"} {
-			for _, v := range hd.Values(k) {
-				keep.Add(k, v)
-			}
-		}
-		h.pages.put(key, &cachedPage{version: ver, theme: theme, at: h.Now(), header: keep, body: bytes.Clone(cw.buf.Bytes())})
+		h.pages.put(key, &cachedPage{version: ver, theme: theme, at: h.Now(), header: handlerHeaders(before, hd),
+			body: bytes.Clone(cw.buf.Bytes())})
 	}
+}
+
+// unkept are headers a cached page never replays: they belong to one
+// connection or one response's transfer, and net/http writes them.
+var unkept = map[string]bool{"Date": true, "Content-Length": true, "Transfer-Encoding": true, "Connection": true,
+	"Keep-Alive": true, "Trailer": true, "Set-Cookie": true}
+
+// handlerHeaders returns every header the handler set or changed on a
+// response (after, compared with before it ran): the whole of what the
+// cached page stands for — its type, validators, caching, policies, and
+// whatever a handler adds (a post's Link and X-Pingback) — but not what
+// the middleware around it set for this request alone, which it sets
+// again on every hit.
+func handlerHeaders(before, after http.Header) http.Header {
+	keep := http.Header{}
+	for k, vs := range after {
+		if unkept[k] || slices.Equal(before[k], vs) {
+			continue
+		}
+		keep[k] = slices.Clone(vs)
+	}
+	return keep
 }
 
 // hasPostCookie reports whether the request carries a password-protected

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/linkback"
 	"github.com/quirehq/quire/internal/site"
 )
 
@@ -74,6 +75,9 @@ func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, st *site.Sett
 			ds.replyTo = id
 		}
 	}
+	if p.Type == blog.TypePost {
+		advertiseLinkbacks(w.Header(), st)
+	}
 	if mine {
 		personal(w)
 	} else {
@@ -98,6 +102,9 @@ func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, st *site.Sett
 		pv.Title = p.Title + " – Comments page " + strconv.Itoa(o.cpage) + " – " + st.Title
 	}
 	pv.Description = description(p)
+	if p.Type == blog.TypePost {
+		pv.Webmention, pv.Pingback = st.Abs(linkback.WebmentionPath), st.Abs(linkback.PingbackPath)
+	}
 	view := &postView{itemView: item(st, p), PostID: p.ID, IsPage: isPage}
 	view.Minutes = blog.ReadingMinutes(p.Body)
 	pv.Post = view
@@ -220,4 +227,14 @@ func articleJSONLD(st *site.Settings, p *blog.Post, desc, img string) (template.
 		return "", err
 	}
 	return template.JS(b), nil
+}
+
+// advertiseLinkbacks tells senders where this site takes linkbacks, on
+// every response for a post (GET and HEAD, fresh, 304 or from the page
+// cache): the Webmention endpoint in a Link header, and the Pingback
+// server in X-Pingback, both absolute. The page repeats them in <link>
+// elements.
+func advertiseLinkbacks(h http.Header, st *site.Settings) {
+	h.Add("Link", "<"+st.Abs(linkback.WebmentionPath)+">; rel=\"webmention\"")
+	h.Set("X-Pingback", st.Abs(linkback.PingbackPath))
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/linkback"
 	"github.com/quirehq/quire/internal/site"
 )
 
@@ -16,7 +17,13 @@ import (
 // patterns, pages by their path, and old slugs. A request for a post or
 // archive at anything but its canonical path (slug or pattern changed,
 // wrong date, missing trailing slash) answers 301 to the canonical path.
+// A trackback (a POST to a post's path and trackback/) goes to
+// Deps.Trackback, which finds the post itself.
 func (h *Handler) resolve(w http.ResponseWriter, r *http.Request) {
+	if h.Trackback != nil && linkback.IsTrackback(r) {
+		h.Trackback(w, r)
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		h.fail(w, r, &statusError{status: http.StatusMethodNotAllowed, msg: "This address can only be read."})

@@ -33,6 +33,10 @@ type pageView struct {
 	Query       string        // what the search box shows
 	Year        int
 
+	// Webmention and Pingback are the absolute URLs of the endpoints
+	// that take linkbacks, on a post's page.
+	Webmention, Pingback string
+
 	Heading string // h1 of lists and error pages
 	Intro   string
 	Message string

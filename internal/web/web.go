@@ -5,6 +5,7 @@ package web
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
@@ -52,6 +53,11 @@ type Deps struct {
 	// comment form's "Yes! I want the weekly tip") and serves the archive
 	// of sent issues. Nil: no box, no signups, no archive.
 	Newsletter *newsletter.Service
+	// Trackback takes a POST to a post's permalink followed by
+	// trackback/ (linkback.IsTrackback), whatever the permalink pattern:
+	// the resolver hands such a request over before anything else. Nil
+	// answers it as any other POST to a reader page (405).
+	Trackback http.HandlerFunc
 }
 
 // Handler serves reader pages.

@@ -95,7 +95,8 @@ func New(t testing.TB, st *store.Store, o Options) *Site {
 		ClientIP: res, Metrics: o.Metrics, Outbound: safehttp.Options{AllowPrivate: o.AllowPrivate}, Passwords: o.Passwords, Sender: o.Sender,
 		Queue: jobs.Config{FetchPollInterval: 20 * time.Millisecond, FetchCooldown: 5 * time.Millisecond,
 			SafetyNetInterval: -1, CleanupInterval: -1, ForgetIPsInterval: -1,
-			MailRetryDelay: func(int) time.Duration { return 10 * time.Millisecond }}})
+			MailRetryDelay:     func(int) time.Duration { return 10 * time.Millisecond },
+			LinkbackRetryDelay: func(int) time.Duration { return 10 * time.Millisecond }}})
 	if err != nil {
 		t.Fatal(err)
 	}
