@@ -128,7 +128,16 @@ func New(c Config) (*App, error) {
 	sendFetch := c.Outbound
 	sendFetch.Timeout = 10 * time.Second
 	links := &send.Sender{Store: st, Site: s, HTTP: safehttp.New(sendFetch), Logger: log, Now: c.Now}
-	qc.Linkbacks, qc.Published = links, links.Published
+	qc.Linkbacks = links
+	// A scheduled post published by its job: its linkbacks, and its
+	// issue when "Also send this post by email" was ticked, are written
+	// in the job's transaction.
+	qc.Published = func(ctx context.Context, tx *store.Store, postID int64) error {
+		if err := links.Published(ctx, tx, postID); err != nil {
+			return err
+		}
+		return news.PostPublished(ctx, tx, postID)
+	}
 	queue, err := jobs.New(qc)
 	if err != nil {
 		return nil, err
