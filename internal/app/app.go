@@ -159,7 +159,7 @@ func New(c Config) (*App, error) {
 			Mastodon: web.NewMastodonServers(safehttp.New(mastodon)), Trackback: linkbacks.Trackback,
 			Newsletter: news},
 		Admin: admin.Deps{Store: st, Site: s, Sessions: sessions, Mailer: queue, Jobs: queue, Logger: log, Now: c.Now,
-			MailTest: c.Mail, Notify: notifier, Passwords: c.Passwords, Links: links},
+			MailTest: c.Mail, Notify: notifier, Passwords: c.Passwords, Links: links, Newsletter: news},
 		Mounts:   []interface{ Routes(*http.ServeMux) }{notifier, linkbacks, news},
 		Sessions: sessions,
 		ClientIP: c.ClientIP,

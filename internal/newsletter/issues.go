@@ -49,6 +49,13 @@ func prepare(in IssueInput) (*blog.Issue, error) {
 	return is, nil
 }
 
+// CheckIssue reports every problem of in as a *blog.ValidationError, as
+// SaveIssue would, without saving anything.
+func (s *Service) CheckIssue(in IssueInput) error {
+	_, err := prepare(in)
+	return err
+}
+
 // SaveIssue creates a draft (id 0) or saves the text of issue id while it
 // can still change; a *blog.ValidationError reports every problem, and
 // blog.ErrConflict an issue that is going out or sent.
