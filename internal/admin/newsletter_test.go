@@ -221,3 +221,52 @@ func TestIssueWrittenPreviewedTestedQueuedScheduledSent(t *testing.T) {
 		t.Error("the draft was not deleted")
 	}
 }
+
+func TestNewsletterSettings(t *testing.T) {
+	e, _ := newNewsEnv(t)
+	c, _ := e.owner()
+	r := c.get("/admin/newsletter/settings")
+	mustStatus(t, r, http.StatusOK)
+	mustContain(t, r, "Empty: “Yes! I want the Sales Coach weekly tip”", `<option value="2" selected>Tuesday</option>`, `value="09:00"`)
+	bad := url.Values{"newsletter_weekly": {"1"}, "newsletter_weekday": {"2"}, "newsletter_time": {"25:00"},
+		"newsletter_timezone": {"Mars/Olympus"}, "newsletter_reply_to": {"not an address"}, "newsletter_rate": {"-1"},
+		"newsletter_connections": {"4"}, "newsletter_bounce_limit": {"1"}, "newsletter_signups_ip": {"10"},
+		"newsletter_confirms_day": {"3"}, "newsletter_webhook_secret": {"short"}, "newsletter_heading": {"Get the tip"}}
+	r = c.post("/admin/newsletter/settings", bad)
+	mustStatus(t, r, http.StatusUnprocessableEntity)
+	mustContain(t, r, "Enter a time of day like 09:00", "Choose a time zone such as America/Chicago", "Enter a valid email address",
+		"Enter a number from 0 to 100000", "Use at least 16 characters", `value="Mars/Olympus"`, `value="Get the tip"`)
+	good := url.Values{}
+	for k, v := range bad {
+		good[k] = v
+	}
+	good.Set("newsletter_time", "07:30")
+	good.Set("newsletter_timezone", "Europe/London")
+	good.Set("newsletter_weekday", "5")
+	good.Set("newsletter_reply_to", "tips@example.com")
+	good.Set("newsletter_rate", "50")
+	good.Set("newsletter_webhook_secret", "0123456789abcdef0123")
+	r = c.post("/admin/newsletter/settings", good)
+	mustStatus(t, r, http.StatusSeeOther)
+	set, _, err := e.site.Current(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := set.Newsletter
+	if n.Time != "07:30" || n.Zone != "Europe/London" || n.Weekday != time.Friday || n.ReplyTo != "tips@example.com" ||
+		n.RatePerSecond != 50 || n.Heading != "Get the tip" || n.Archive || !n.Weekly {
+		t.Errorf("saved: %+v", n)
+	}
+	if r := c.get("/admin/newsletter/"); !strings.Contains(r.body, "at 07:30 (Europe/London)") || !strings.Contains(r.body, "Friday") {
+		t.Errorf("the next send does not follow the settings:\n%s", r.body)
+	}
+	// Only the owner.
+	e.addUser(blog.RoleEditor, "Edie", "edie@example.com", "edie-password-1")
+	ed := e.loginAs("edie@example.com", "edie-password-1")
+	if r := ed.get("/admin/newsletter/settings"); r.status != http.StatusForbidden {
+		t.Errorf("an editor opened the newsletter settings: %d", r.status)
+	}
+	if r := ed.get("/admin/newsletter/"); r.status != http.StatusOK || strings.Contains(r.body, "/admin/subscribers/") {
+		t.Errorf("an editor's newsletter page: %d", r.status)
+	}
+}

@@ -93,6 +93,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	// The newsletter: editors write, queue, schedule and send issues; the
 	// owner manages subscribers (personal data) and the settings.
 	handle("GET /admin/newsletter/{$}", h.needs(editor, h.issuesList))
+	handle("GET /admin/newsletter/settings", h.needs(owner, h.newsletterSettingsShow))
+	handle("POST /admin/newsletter/settings", h.needs(owner, h.newsletterSettingsSave))
 	handle("GET /admin/newsletter/new", h.needs(editor, h.issueNew))
 	handle("POST /admin/newsletter/new", h.needs(editor, h.issueSave))
 	handle("GET /admin/newsletter/{id}", h.needs(editor, h.issueEdit))
