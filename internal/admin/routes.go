@@ -107,6 +107,14 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	handle("POST /admin/newsletter/{id}/move", h.needs(editor, h.issueMove))
 	handle("POST /admin/newsletter/{id}/delete", h.needs(editor, h.issueDelete))
 
+	handle("GET /admin/subscribers/{$}", h.needs(owner, h.subscribersList))
+	handle("POST /admin/subscribers/{$}", h.needs(owner, h.subscriberAdd))
+	handle("POST /admin/subscribers/import", h.needs(owner, h.subscribersImport))
+	handle("GET /admin/subscribers/export", h.needs(owner, h.subscribersExport))
+	handle("GET /admin/subscribers/{id}", h.needs(owner, h.subscriberShow))
+	handle("POST /admin/subscribers/{id}/status", h.needs(owner, h.subscriberStatus))
+	handle("POST /admin/subscribers/{id}/erase", h.needs(owner, h.subscriberErase))
+
 	handle("GET /admin/outbox/{$}", h.needs(owner, h.outboxList))
 	handle("GET /admin/outbox/{id}", h.needs(owner, h.outboxShow))
 	handle("GET /admin/outbox/{id}/html", h.needs(owner, h.outboxHTML))
