@@ -44,8 +44,8 @@ type doc struct {
 	parentLine int
 	image      string // path of the featured image file
 	imageLine  int
-	pings      *bool          // the "pings" key: whether the post takes linkbacks; nil when not given
-	email      *bool          // the "email" key: "Also send this post by email"; nil when not given
+	pings      *bool // the "pings" key: whether the post takes linkbacks; nil when not given
+	email      *bool // the "email" key: "Also send this post by email"; nil when not given
 	emailLine  int
 	lines      map[string]int // front matter key → line in the file
 	bodyLine   int
