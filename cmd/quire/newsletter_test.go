@@ -196,3 +196,38 @@ func TestNewsletterSendAndList(t *testing.T) {
 		t.Errorf("list --json: %v\n%s", err, r.stdout)
 	}
 }
+
+func TestPostPublishWithEmail(t *testing.T) {
+	dir, st := newsletterSite(t)
+	ctx := context.Background()
+	quire(t, nil, "", "subscribers", "add", "ann@example.com", "--confirmed", "--data", dir)
+	post := filepath.Join(dir, "tip.md")
+	os.WriteFile(post, []byte("---\ntitle: What Business Are You In?\ndate: 2024-01-05\nemail: true\n---\nAsk it.\n"), 0o644)
+	r := quire(t, nil, "", "post", "publish", post, "--data", dir)
+	ins, err := jobs.NewInserter(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "(email held: this command cannot send mail"
+	if issueSender(st, site.New(st, site.Overrides{}), ins) != nil {
+		want = "(going out by email)"
+	}
+	if r.code != 0 || !strings.Contains(r.stdout, want) {
+		t.Fatalf("publish with email: true: %+v, want %q", r, want)
+	}
+	p, err := st.PostBySlug(ctx, "what-business-are-you-in")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if is, err := st.IssueByPost(ctx, p.ID); err != nil || is.Kind != blog.IssuePost {
+		t.Errorf("the post's issue: %+v, %v", is, err)
+	}
+	// Published again: never a second issue, never a second send.
+	os.WriteFile(post, []byte("---\ntitle: What Business Are You In?\ndate: 2024-01-05\nemail: true\n---\nAsk it again.\n"), 0o644)
+	if r := quire(t, nil, "", "post", "publish", post, "--data", dir); r.code != 0 {
+		t.Errorf("again: %+v", r)
+	}
+	if _, total, _ := st.Issues(ctx, store.IssueFilter{}); total != 1 {
+		t.Errorf("%d issues, want 1", total)
+	}
+}
