@@ -25,6 +25,7 @@ import (
 	"github.com/quirehq/quire/internal/linkback"
 	"github.com/quirehq/quire/internal/linkback/send"
 	"github.com/quirehq/quire/internal/mail"
+	"github.com/quirehq/quire/internal/newsletter"
 	"github.com/quirehq/quire/internal/notify"
 	"github.com/quirehq/quire/internal/safehttp"
 	"github.com/quirehq/quire/internal/server"
@@ -61,6 +62,9 @@ type Config struct {
 	// Linkbacks are the limits of the linkback endpoints (per client,
 	// fetches per source host); zero fields take the defaults.
 	Linkbacks linkback.Limits
+	// Sender starts sending newsletter issues (the delivery engine); nil
+	// lets issues be written, tested, queued and scheduled but not sent.
+	Sender newsletter.Sender
 }
 
 // App is a wired site. Its queue is not started: Start does that.
@@ -71,7 +75,10 @@ type App struct {
 	Comments  *comments.Service
 	Linkbacks *linkback.Receiver
 	Links     *send.Sender
-	Sessions  *scs.SessionManager
+	// Newsletter is the weekly tip: signups, its pages, the author's
+	// issues and subscribers.
+	Newsletter *newsletter.Service
+	Sessions   *scs.SessionManager
 }
 
 // New wires a site from c.
@@ -96,8 +103,10 @@ func New(c Config) (*App, error) {
 	// Mail jobs name IDs; this process builds each message when its job
 	// runs, with its own settings and base URL, whoever wrote the job.
 	notifier := &notify.Notifier{Store: st, Site: s, Now: c.Now}
+	news := &newsletter.Service{Store: st, Site: s, Now: c.Now, Sender: c.Sender}
 	composers := notifier.Composers()
 	maps.Copy(composers, admin.MailComposers(st, s))
+	maps.Copy(composers, news.Composers())
 
 	spamCheck := c.Outbound
 	spamCheck.Timeout = 5 * time.Second
@@ -119,12 +128,22 @@ func New(c Config) (*App, error) {
 	sendFetch := c.Outbound
 	sendFetch.Timeout = 10 * time.Second
 	links := &send.Sender{Store: st, Site: s, HTTP: safehttp.New(sendFetch), Logger: log, Now: c.Now}
-	qc.Linkbacks, qc.Published = links, links.Published
+	qc.Linkbacks = links
+	// A scheduled post published by its job: its linkbacks, and its
+	// issue when "Also send this post by email" was ticked, are written
+	// in the job's transaction.
+	qc.Published = func(ctx context.Context, tx *store.Store, postID int64) error {
+		if err := links.Published(ctx, tx, postID); err != nil {
+			return err
+		}
+		return news.PostPublished(ctx, tx, postID)
+	}
 	queue, err := jobs.New(qc)
 	if err != nil {
 		return nil, err
 	}
 	notifier.Jobs = queue
+	news.Jobs = queue
 	linkbacks.Jobs = queue
 	links.Jobs = queue
 
@@ -137,17 +156,18 @@ func New(c Config) (*App, error) {
 		Store: st,
 		Web: web.Deps{Store: st, Site: s, Theme: c.Theme, Logger: log, Now: c.Now,
 			Comments: discussion, Notify: notifier, Sessions: sessions,
-			Mastodon: web.NewMastodonServers(safehttp.New(mastodon)), Trackback: linkbacks.Trackback},
+			Mastodon: web.NewMastodonServers(safehttp.New(mastodon)), Trackback: linkbacks.Trackback,
+			Newsletter: news},
 		Admin: admin.Deps{Store: st, Site: s, Sessions: sessions, Mailer: queue, Jobs: queue, Logger: log, Now: c.Now,
-			MailTest: c.Mail, Notify: notifier, Passwords: c.Passwords, Links: links},
-		Mounts:   []interface{ Routes(*http.ServeMux) }{notifier, linkbacks},
+			MailTest: c.Mail, Notify: notifier, Passwords: c.Passwords, Links: links, Newsletter: news},
+		Mounts:   []interface{ Routes(*http.ServeMux) }{notifier, linkbacks, news},
 		Sessions: sessions,
 		ClientIP: c.ClientIP,
 		Logger:   log,
 		Metrics:  c.Metrics,
 	})
 	return &App{Handler: h, Queue: queue, Notifier: notifier, Comments: discussion, Linkbacks: linkbacks,
-		Links: links, Sessions: sessions}, nil
+		Links: links, Newsletter: news, Sessions: sessions}, nil
 }
 
 // Start makes the queue work jobs.

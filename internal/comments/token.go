@@ -38,6 +38,14 @@ func (s *Service) NewToken(ctx context.Context, postID int64) (string, error) {
 	return payload + "." + sig, nil
 }
 
+// CheckToken tells whether a form's token is good for formID now (see
+// checkToken): "" when it is, else RefusedTooFast or RefusedStale. Other
+// forms than the comment form (the newsletter's signup) use it with a
+// number no post has.
+func (s *Service) CheckToken(ctx context.Context, token string, formID int64) (RefusalKind, error) {
+	return s.checkToken(ctx, token, formID, s.now())
+}
+
 // checkToken tells whether token is good for postID at now: "" when it is,
 // RefusedTooFast when younger than MinFormAge, RefusedStale when missing,
 // forged, for another post, older than MaxFormAge or from the future.

@@ -27,6 +27,13 @@ type MailJob struct {
 	CommentID      int64  `json:"comment_id,omitempty"`
 	SubscriptionID int64  `json:"subscription_id,omitempty"`
 	UserID         int64  `json:"user_id,omitempty"`
+	// SubscriberID and IssueID name a newsletter subscriber and issue.
+	SubscriberID int64 `json:"subscriber_id,omitempty"`
+	IssueID      int64 `json:"issue_id,omitempty"`
+	// To is an address that belongs to no account nor subscriber (a test
+	// issue sent to an address typed on the command line); other mails
+	// find their recipient from the IDs.
+	To string `json:"to,omitempty"`
 	// Status is a comment's status when the job was written, for mails
 	// whose links act only on a comment still in that state.
 	Status string `json:"status,omitempty"`

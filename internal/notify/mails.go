@@ -59,8 +59,6 @@ func render(name string, data any) (text, html string, err error) {
 	return tb.String(), hb.String(), nil
 }
 
-type actionLink struct{ Label, URL string }
-
 // Composers returns the builders of this package's mails, by
 // jobs.MailJob.Mail, for the queue that sends them.
 func (n *Notifier) Composers() map[string]jobs.Composer {

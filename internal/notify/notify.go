@@ -272,11 +272,7 @@ func (n *Notifier) subscribeJobs(ctx context.Context, tx *store.Store, postID in
 	if sent {
 		return nil, nil
 	}
-	bucket, err := rateBucket(ctx, tx, email)
-	if err != nil {
-		return nil, err
-	}
-	ok, err := tx.Allow(ctx, bucket, ConfirmMailsPerDay, 24*time.Hour)
+	ok, err := AllowConfirmMail(ctx, tx, "comment-confirm", email, ConfirmMailsPerDay)
 	if err != nil {
 		return nil, fmt.Errorf("notify: subscribe: %w", err)
 	}
@@ -286,18 +282,21 @@ func (n *Notifier) subscribeJobs(ctx context.Context, tx *store.Store, postID in
 	return []jobs.MailJob{{Mail: MailConfirm, SubscriptionID: sub.ID, Key: key}}, nil
 }
 
-// rateBucket names the rate limit of confirmation mail to email by a keyed
-// hash, so the rate table holds no address. It reads the site's key
-// through tx: inside a write transaction on SQLite, no other connection
-// may write.
-func rateBucket(ctx context.Context, tx *store.Store, email string) (string, error) {
-	key, err := site.New(tx, site.Overrides{}).Key(ctx, "comment-confirm-rate")
+// AllowConfirmMail records a confirmation mail of list ("comment-confirm",
+// "newsletter-confirm") to email and reports whether it is one of the
+// first max of the last 24 hours, so a form cannot flood someone's inbox;
+// a refused one is not recorded. The limit holds across instances
+// (store.Allow). The bucket is named by a keyed hash, so the rate table
+// holds no address; the key is read through tx, which may be inside a
+// write transaction (on SQLite no other connection may write then).
+func AllowConfirmMail(ctx context.Context, tx *store.Store, list, email string, max int) (bool, error) {
+	key, err := site.New(tx, site.Overrides{}).Key(ctx, list+"-rate")
 	if err != nil {
-		return "", fmt.Errorf("notify: %w", err)
+		return false, fmt.Errorf("notify: %w", err)
 	}
 	m := hmac.New(sha256.New, key)
-	m.Write([]byte(email))
-	return "comment-confirm:" + hex.EncodeToString(m.Sum(nil)[:12]), nil
+	m.Write([]byte(blog.NormalizeEmail(email)))
+	return tx.Allow(ctx, list+":"+hex.EncodeToString(m.Sum(nil)[:12]), max, 24*time.Hour)
 }
 
 // oneLine keeps text fit for a subject line: no line breaks, runs of space

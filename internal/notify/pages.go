@@ -18,16 +18,30 @@ var pageTmpl = template.Must(template.New("").Funcs(template.FuncMap{"paragraphs
 // reader's pages.
 const Stylesheet = "/static/style.css"
 
-// page is one reader-facing page: a title, some sentences, maybe a comment
-// (moderation pages), maybe a form with one button, and links on.
-type page struct {
+// Page is one reader-facing page of the kind mail links open: a title,
+// some sentences, maybe a comment (moderation pages), maybe a form with
+// one button, and links on. It has no sidebar and no signup box: nothing
+// on it competes with its one button. The newsletter's confirmation and
+// unsubscribe pages are Pages too (ShowPage).
+type Page struct {
 	Lang, SiteTitle, Home, Stylesheet string
 	Title                             string
 	Paragraphs                        []string
 	Comment                           *commentView
-	Form                              *form
-	Links                             []actionLink
+	Form                              *Form
+	Links                             []Link
 }
+
+// The short names this package's handlers use.
+type (
+	page       = Page
+	form       = Form
+	hidden     = Hidden
+	actionLink = Link
+)
+
+// Link is a link a Page offers.
+type Link struct{ Label, URL string }
 
 type commentView struct {
 	PostTitle, PostURL                                         string
@@ -35,20 +49,28 @@ type commentView struct {
 	Paragraphs                                                 [][]string
 }
 
-// form is one button that POSTs to the page's own address (the form has no
-// action), with hidden fields.
-type form struct {
-	Hidden []hidden
+// Form is one button that POSTs, with hidden fields, to Action, or to the
+// page's own address when Action is empty.
+type Form struct {
+	Action string
+	Hidden []Hidden
 	Button string
 }
 
-type hidden struct{ Name, Value string }
+// Hidden is a hidden field of a Form.
+type Hidden struct{ Name, Value string }
 
-// show writes p with status code. Every page here carries a secret in its
-// address or speaks of one person's subscription: it is never stored, nor
-// indexed, nor sent on as a referrer.
+// show writes p with status code (ShowPage).
 func (n *Notifier) show(w http.ResponseWriter, r *http.Request, code int, p page) {
-	set, _, err := n.Site.Current(r.Context())
+	ShowPage(w, r, n.Site, code, p)
+}
+
+// ShowPage writes p with status code, titled with the site's name. Every
+// such page carries a secret in its address or speaks of one person's
+// subscription: it is never stored, nor indexed, nor sent on as a
+// referrer.
+func ShowPage(w http.ResponseWriter, r *http.Request, s *site.Site, code int, p Page) {
+	set, _, err := s.Current(r.Context())
 	if err != nil {
 		set = &site.Settings{Title: site.Defaults().Title, Language: "en"}
 	}

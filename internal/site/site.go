@@ -45,6 +45,7 @@ type Settings struct {
 	MailFrom     string
 	Language     string
 	Discussion   Discussion
+	Newsletter   Newsletter
 }
 
 // Defaults returns the settings of a new site.
@@ -53,6 +54,7 @@ func Defaults() Settings {
 		Title: "My Quire Site", Description: "Just another Quire site", BaseURL: "http://127.0.0.1:8080",
 		TimeZone: "UTC", Loc: time.UTC, Permalink: blog.PermalinkDay, PostsPerPage: 10, FeedItems: 10,
 		FeedFullText: true, Language: "en", Discussion: DefaultDiscussion(),
+		Newsletter: DefaultNewsletter(),
 	}
 }
 
@@ -97,6 +99,7 @@ func Validate(v map[string]string) error {
 		fe.Add(KeyMailFrom, "Enter a valid email address, like news@example.com.")
 	}
 	validateDiscussion(fe, v)
+	validateNewsletter(fe, v)
 	return fe.Err()
 }
 
@@ -146,6 +149,7 @@ func apply(s *Settings, v map[string]string) {
 		s.Language = x
 	}
 	applyDiscussion(&s.Discussion, v)
+	applyNewsletter(&s.Newsletter, v)
 }
 
 // Site serves the current settings, re-reading them only when the content

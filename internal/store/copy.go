@@ -42,6 +42,10 @@ var copyTables = []copyTable{
 	{"comment_subscribers", "email"},
 	{"linkback_checks", "source_url, target_url"},
 	{"outbound_links", "id"},
+	{"newsletter_subscribers", "id"},
+	{"newsletter_issues", "id"},
+	{"newsletter_events", "id"},
+	{"newsletter_deliveries", "issue_id, subscriber_id"},
 }
 
 // notCopied are tables that belong to the engine, the migration tool or the

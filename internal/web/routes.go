@@ -22,6 +22,12 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /comments/feed/{rest...}", h.cached(h.siteCommentFeed))
 	mux.HandleFunc("POST /wp-comments-post.php", h.commentPost)
 	mux.HandleFunc("GET /avatar/{file}", h.avatar)
+	mux.HandleFunc("GET /subscribe/{$}", h.cached(h.subscribeShow))
+	mux.HandleFunc("POST /subscribe/{$}", h.subscribePost)
+	mux.HandleFunc("GET /newsletter/{$}", h.cached(h.newsletterArchive))
+	mux.HandleFunc("GET /newsletter/page/{n}/{$}", h.cached(h.newsletterArchive))
+	mux.HandleFunc("GET /newsletter/feed/{$}", h.cached(h.newsletterFeed))
+	mux.HandleFunc("GET /newsletter/{id}/{$}", h.cached(h.newsletterIssue))
 	// The resolver takes every method, and answers 405 to all but GET and
 	// HEAD itself, so method-less patterns mounted beside it ("/admin/")
 	// do not conflict with it.

@@ -47,6 +47,12 @@ type pageView struct {
 	Link    *link // a link the page offers (share-mastodon)
 	List    *listView
 	Post    *postView
+
+	// Signup is the newsletter's signup box in the sidebar; nil on
+	// /subscribe/ (whose own form is Subscribe) and when the site takes no
+	// signups.
+	Signup    *signupView
+	Subscribe *signupView
 }
 
 type siteView struct {
@@ -281,6 +287,9 @@ func (h *Handler) newPage(r *http.Request, st *site.Settings, c *chrome, title s
 	for i, l := range c.nav {
 		l.Current = l.URL == st.Path(r.URL.Path)
 		pv.Nav[i] = l
+	}
+	if r.URL.Path != subscribePath {
+		pv.Signup = h.signupForm(r.Context(), st, "box")
 	}
 	return pv
 }

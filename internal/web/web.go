@@ -13,6 +13,7 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/comments"
+	"github.com/quirehq/quire/internal/newsletter"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 	"github.com/quirehq/quire/internal/theme"
@@ -48,6 +49,10 @@ type Deps struct {
 	// ones /share/mastodon redirects to. Nil redirects to none: the reader
 	// is shown the link instead.
 	Mastodon *MastodonServers
+	// Newsletter takes signups (the box on every page, /subscribe/, the
+	// comment form's "Yes! I want the weekly tip") and serves the archive
+	// of sent issues. Nil: no box, no signups, no archive.
+	Newsletter *newsletter.Service
 	// Trackback takes a POST to a post's permalink followed by
 	// trackback/ (linkback.IsTrackback), whatever the permalink pattern:
 	// the resolver hands such a request over before anything else. Nil

@@ -19,6 +19,7 @@ import (
 	"github.com/quirehq/quire/internal/clientip"
 	"github.com/quirehq/quire/internal/jobs"
 	"github.com/quirehq/quire/internal/mail"
+	"github.com/quirehq/quire/internal/newsletter"
 	"github.com/quirehq/quire/internal/safehttp"
 	"github.com/quirehq/quire/internal/server"
 	"github.com/quirehq/quire/internal/site"
@@ -47,6 +48,8 @@ type Options struct {
 	// Mail replaces the capturing sender (a real SMTP client, say);
 	// Site.Mail is then nil.
 	Mail mail.Sender
+	// Sender starts sending newsletter issues (nil: none, as app.New).
+	Sender newsletter.Sender
 }
 
 // Site is a wired site on a test's store.
@@ -89,7 +92,7 @@ func New(t testing.TB, st *store.Store, o Options) *Site {
 		sender = s.Mail
 	}
 	s.App, err = app.New(app.Config{Store: st, Site: s.Site, Theme: th, Mail: sender, Logger: o.Logger, Now: o.Now,
-		ClientIP: res, Metrics: o.Metrics, Outbound: safehttp.Options{AllowPrivate: o.AllowPrivate}, Passwords: o.Passwords,
+		ClientIP: res, Metrics: o.Metrics, Outbound: safehttp.Options{AllowPrivate: o.AllowPrivate}, Passwords: o.Passwords, Sender: o.Sender,
 		Queue: jobs.Config{FetchPollInterval: 20 * time.Millisecond, FetchCooldown: 5 * time.Millisecond,
 			SafetyNetInterval: -1, CleanupInterval: -1, ForgetIPsInterval: -1,
 			MailRetryDelay:     func(int) time.Duration { return 10 * time.Millisecond },
