@@ -48,6 +48,8 @@ Usage:
   quire comments list|approve|unapprove|spam|trash|delete   moderate comments
   quire copy-db --from A --to B   copy a whole site between SQLite and PostgreSQL
   quire backup FILE            write a consistent copy of a running SQLite site
+  quire import wordpress FILE  import a WordPress export (WXR), all or nothing
+  quire export wordpress       write the site as a WordPress export (WXR 1.2) to stdout
 
 Run "quire COMMAND --help" for a command's flags. Every flag --x-y can also
 be set with the environment variable QUIRE_X_Y; a flag wins over it.
@@ -77,8 +79,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = cmdCopyDB(ctx, args[1:], getenv, stdout, stderr)
 	case "backup":
 		err = cmdBackup(ctx, args[1:], getenv, stdout, stderr)
+	case "import":
+		err = cmdImport(ctx, args[1:], getenv, stdout, stderr)
 	default:
-		return config.Usagef("unknown command %q; the commands are serve, migrate, user, post, comments, copy-db and backup (see quire --help)", args[0])
+		return config.Usagef("unknown command %q; the commands are serve, migrate, user, post, comments, copy-db, backup, import and export (see quire --help)", args[0])
 	}
 	return inCommand(commandName(args), err)
 }
@@ -88,6 +92,8 @@ var subcommands = map[string][]string{
 	"user":     {"add"},
 	"post":     {"publish"},
 	"comments": {"list", "approve", "unapprove", "spam", "trash", "delete"},
+	"import":   {"wordpress"},
+	"export":   {"wordpress"},
 }
 
 // commandName is the command args run, as errors name it: "serve",

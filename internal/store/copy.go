@@ -42,6 +42,7 @@ var copyTables = []copyTable{
 	{"comment_subscribers", "email"},
 	{"linkback_checks", "source_url, target_url"},
 	{"outbound_links", "id"},
+	{"wp_ids", "site, kind, old_id"},
 }
 
 // notCopied are tables that belong to the engine, the migration tool or the
