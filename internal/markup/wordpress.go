@@ -51,6 +51,11 @@ func RenderWordPress(content string, o wpformat.Options) (string, error) {
 	// The anchor alone in its paragraph takes the paragraph with it.
 	if strings.HasSuffix(before, "<p>") && strings.HasPrefix(after, "</p>") {
 		before, after = before[:len(before)-3], after[4:]
+	} else if c := strings.Index(after, "</p>"); c >= 0 {
+		// The break was inside a paragraph: the rest of it is one too.
+		if o := strings.Index(after, "<p"); o < 0 || c < o {
+			after = "<p>" + after
+		}
 	}
 	b, err := finishWP(before)
 	if err != nil {
@@ -102,3 +107,46 @@ func RenderWordPressComment(content string) string {
 	}
 	return strings.TrimSpace(out.String())
 }
+
+// Typography curls the quotes and turns the dashes and ellipses of
+// rendered, sanitised HTML as WordPress's wptexturize does (never inside
+// code, pre, kbd, script or style), for a site whose setting asks for it
+// on Markdown posts. The HTML renderer writes straight quotes in text as
+// &#34; and &#39;; they are read back as quotes first, in text only.
+func Typography(h string) string {
+	if !strings.ContainsAny(h, `'"-.`) && !strings.Contains(h, "&#3") {
+		return h
+	}
+	var b strings.Builder
+	b.Grow(len(h))
+	for len(h) > 0 {
+		lt := strings.IndexByte(h, '<')
+		if lt < 0 {
+			lt = len(h)
+		}
+		b.WriteString(quoteEntities.Replace(h[:lt]))
+		h = h[lt:]
+		if h == "" {
+			break
+		}
+		gt := strings.IndexByte(h, '>')
+		if gt < 0 {
+			gt = len(h) - 1
+		}
+		b.WriteString(h[:gt+1])
+		h = h[gt+1:]
+	}
+	return wpformat.Texturize(b.String())
+}
+
+var quoteEntities = strings.NewReplacer("&#34;", `"`, "&#39;", "'", "&quot;", `"`)
+
+// TypographyText is Typography for plain text such as a title: the result
+// is plain text again, with the curly characters themselves.
+func TypographyText(s string) string {
+	return html.UnescapeString(wpformat.Texturize(textEscaper.Replace(s)))
+}
+
+// textEscaper escapes what would otherwise read as markup, leaving quotes
+// for wptexturize to see.
+var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
