@@ -78,19 +78,6 @@ func (s *Store) WPNewID(ctx context.Context, kind string, oldID int64) (int64, e
 	return id, nil
 }
 
-// WPUpload returns the media an imported attachment's file became, by the
-// path of its old URL (/wp-content/uploads/2011/01/a.jpg), or
-// blog.ErrNotFound.
-func (s *Store) WPUpload(ctx context.Context, path string) (*blog.Media, error) {
-	var id int64
-	err := s.conn.QueryRowContext(ctx, s.q(`SELECT new_id FROM wp_ids WHERE old_path = ? AND kind = ? AND new_id <> 0
-		LIMIT 1`), path, WPAttachment).Scan(&id)
-	if err != nil {
-		return nil, notFound(err, "wordpress upload")
-	}
-	return s.Media(ctx, id)
-}
-
 // ImportResult is what ImportPost did.
 type ImportResult int
 
@@ -367,3 +354,17 @@ func (s *Store) ImportUser(ctx context.Context, u *blog.User) (taken bool, err e
 // MarkChanged advances the content version (once, at the end of an
 // import), so every instance sees the change on its next request.
 func (s *Store) MarkChanged(ctx context.Context) error { return s.bump(ctx, s.conn) }
+
+// WPByOldPath returns the wp_ids row whose old address is path (a term's
+// or an author's archive, an attachment's file), from the latest import
+// that has one, or blog.ErrNotFound.
+func (s *Store) WPByOldPath(ctx context.Context, path string) (WPID, error) {
+	var m WPID
+	err := s.conn.QueryRowContext(ctx, s.q(`SELECT site, kind, old_id, new_id, url, old_path, parent FROM wp_ids
+		WHERE old_path = ? AND new_id <> 0 ORDER BY site DESC LIMIT 1`), path).
+		Scan(&m.Site, &m.Kind, &m.OldID, &m.NewID, &m.URL, &m.OldPath, &m.Parent)
+	if err != nil {
+		return WPID{}, notFound(err, "wordpress old path")
+	}
+	return m, nil
+}

@@ -2,10 +2,14 @@ package web_test
 
 import (
 	"context"
+	"net/http"
+	"os"
 	"testing"
+	"time"
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/site"
+	"github.com/quirehq/quire/internal/wpimport"
 )
 
 // Curly quotes and dashes are a setting, on by default as on WordPress,
@@ -29,4 +33,70 @@ func TestTypographySetting(t *testing.T) {
 	r = e.get(path)
 	r.has(t, "It&#39;s &#34;here&#34; -- ok...")
 	r.lacks(t, "&#8220;here", "It’s")
+}
+
+// importSite imports the WordPress importer's test export into the env.
+func (e *env) importSite() *wpimport.Summary {
+	e.t.Helper()
+	f, err := os.Open("../wpimport/testdata/site.xml")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer f.Close()
+	sum, err := wpimport.Import(context.Background(), wpimport.Options{Store: e.st}, f)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return sum
+}
+
+func (e *env) redirects(t *testing.T, from, to string) {
+	t.Helper()
+	r := e.get(from)
+	if r.code != http.StatusMovedPermanently || r.hdr.Get("Location") != to {
+		t.Errorf("GET %s: %d to %q, want 301 to %q", from, r.code, r.hdr.Get("Location"), to)
+	}
+}
+
+// Every old address of an imported WordPress site answers 301 to the new
+// one: its permalink in another pattern, ?p=ID, ?page_id=ID, ?cat=ID,
+// ?author=ID, ?feed=, an old slug, a taken slug's old path and its feed.
+func TestOldWordPressAddresses(t *testing.T) {
+	e := newEnv(t)
+	e.now = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	mine := e.post("Mine", day(2020, 1, 1), func(p *blog.Post) { p.Slug = "members-only" })
+	e.importSite()
+	set, _, err := e.site.Current(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if set.Permalink != blog.PermalinkDay {
+		t.Fatalf("a site with posts took the export's permalinks: %s", set.Permalink)
+	}
+	post := "/2011/01/10/what-business-are-you-in/"
+	if r := e.get(post); r.code != 200 {
+		t.Fatalf("GET %s: %d", post, r.code)
+	}
+	e.redirects(t, "/2011/01/what-business-are-you-in/", post)
+	e.redirects(t, "/?p=101", post)
+	e.redirects(t, "/?p=101&feed=rss2", post+"feed/")
+	e.redirects(t, "/what-business/", post)
+	e.redirects(t, "/?page_id=105", "/about/speaking/")
+	e.redirects(t, "/?cat=4", "/category/sales/prospecting/cold-calling/")
+	e.redirects(t, "/?author=7", "/author/guest/")
+	e.redirects(t, "/?feed=rss2", "/feed/")
+	// The slug was taken: the old path goes to the imported post, the
+	// site's own post keeps its address.
+	e.redirects(t, "/2012/03/members-only/", "/2012/03/03/members-only-2/")
+	e.redirects(t, "/2012/03/members-only/feed/", "/2012/03/03/members-only-2/feed/")
+	if r := e.get("/2020/01/01/" + mine.Slug + "/"); r.code != 200 {
+		t.Errorf("the site's own post: %d", r.code)
+	}
+	// A draft's ID reveals nothing.
+	if r := e.get("/?p=102"); r.code == http.StatusMovedPermanently {
+		t.Errorf("a draft's ?p= redirected to %s", r.hdr.Get("Location"))
+	}
+	if r := e.get("/no-such-thing/"); r.code != 404 {
+		t.Errorf("unknown address: %d", r.code)
+	}
 }

@@ -243,7 +243,11 @@ func (im *importer) author(ctx context.Context, a *wxr.Author) error {
 	}
 	im.setAuthor(a, u.ID)
 	if a.ID != 0 {
-		return im.setID(ctx, store.WPID{Kind: store.WPUser, OldID: a.ID, NewID: u.ID})
+		m := store.WPID{Kind: store.WPUser, OldID: a.ID, NewID: u.ID}
+		if old := "/author/" + strings.ToLower(a.Login) + "/"; old != "/author/"+u.Login+"/" {
+			m.OldPath = old
+		}
+		return im.setID(ctx, m)
 	}
 	return nil
 }
@@ -279,6 +283,12 @@ func (im *importer) flushTerms(ctx context.Context) error {
 		list = append(list, *t)
 	}
 	im.channelTerms = nil
+	parents := map[string]string{} // category slug → its parent's, as WordPress wrote them
+	for _, t := range list {
+		if t.Taxonomy == wxr.Category {
+			parents[t.Slug] = t.Parent
+		}
+	}
 	for _, t := range wxr.SortTerms(list) {
 		tax, kind, ok := taxonomy(t.Taxonomy)
 		if !ok {
@@ -307,12 +317,47 @@ func (im *importer) flushTerms(ctx context.Context) error {
 		}
 		im.terms[termKey{tax, term.Slug}] = term.ID
 		if t.ID != 0 {
-			if err := im.setID(ctx, store.WPID{Kind: store.WPTerm, OldID: t.ID, NewID: term.ID}); err != nil {
+			m := store.WPID{Kind: store.WPTerm, OldID: t.ID, NewID: term.ID}
+			if old := oldTermPath(t, parents); old != "" && old != im.termPath(ctx, term) {
+				m.OldPath = old
+			}
+			if err := im.setID(ctx, m); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// oldTermPath is a category's or tag's archive path on WordPress (with
+// its default bases), unescaped.
+func oldTermPath(t wxr.Term, parents map[string]string) string {
+	unescape := func(s string) string {
+		if u, err := url.PathUnescape(s); err == nil {
+			return u
+		}
+		return s
+	}
+	if t.Taxonomy != wxr.Category {
+		return "/tag/" + unescape(t.Slug) + "/"
+	}
+	chain := []string{unescape(t.Slug)}
+	for p, n := parents[t.Slug], 0; p != "" && n < 20; p, n = parents[p], n+1 {
+		chain = append([]string{unescape(p)}, chain...)
+	}
+	return "/category/" + strings.Join(chain, "/") + "/"
+}
+
+// termPath is a term's archive path in Quire, unescaped.
+func (im *importer) termPath(ctx context.Context, t *blog.Term) string {
+	if full, err := im.tx.Term(ctx, t.ID); err == nil {
+		t = full
+	}
+	p := im.settings.TermPath(t)
+	if u, err := url.PathUnescape(p); err == nil {
+		return u
+	}
+	return p
 }
 
 // taxonomy maps a WordPress taxonomy to Quire's, and the summary's kind.
@@ -601,7 +646,9 @@ func (im *importer) attachment(ctx context.Context, it *wxr.Item) error {
 		return nil
 	}
 	m := store.WPID{Kind: store.WPAttachment, OldID: it.ID, URL: a.URL, Parent: it.Parent}
-	if u, err := url.Parse(a.URL); err == nil {
+	if p, ok := relPath(a.URL, basePath(im.sv.channel)); ok && !strings.Contains(p, "?") {
+		m.OldPath, _ = url.PathUnescape(p)
+	} else if u, err := url.Parse(a.URL); err == nil {
 		m.OldPath = u.Path
 	}
 	prev, had := im.ids[store.WPAttachment][it.ID]
