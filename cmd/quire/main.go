@@ -81,6 +81,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = cmdBackup(ctx, args[1:], getenv, stdout, stderr)
 	case "import":
 		err = cmdImport(ctx, args[1:], getenv, stdout, stderr)
+	case "export":
+		err = cmdExport(ctx, args[1:], getenv, stdout, stderr)
 	default:
 		return config.Usagef("unknown command %q; the commands are serve, migrate, user, post, comments, copy-db, backup, import and export (see quire --help)", args[0])
 	}

@@ -368,3 +368,32 @@ func (s *Store) WPByOldPath(ctx context.Context, path string) (WPID, error) {
 	}
 	return m, nil
 }
+
+// OldAddresses returns what answers 301 to a post: its old slugs and the
+// whole old paths an import kept (those begin with "/").
+func (s *Store) OldAddresses(ctx context.Context, postID int64) ([]string, error) {
+	rows, err := s.conn.QueryContext(ctx, s.q("SELECT slug FROM post_old_slugs WHERE post_id = ? ORDER BY slug"), postID)
+	if err != nil {
+		return nil, fmt.Errorf("store: old addresses: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("store: old addresses: %w", err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// MaxPostID returns the highest post ID (0 with none), so that an export
+// can number attachments after the posts, as WordPress shares one range.
+func (s *Store) MaxPostID(ctx context.Context) (int64, error) {
+	var n sql.NullInt64
+	if err := s.conn.QueryRowContext(ctx, "SELECT max(id) FROM posts").Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: max post id: %w", err)
+	}
+	return n.Int64, nil
+}

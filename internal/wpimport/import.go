@@ -481,6 +481,10 @@ func (im *importer) item(ctx context.Context, it *wxr.Item) error {
 		switch m.Key {
 		case "_wp_old_slug":
 			oldSlugs = append(oldSlugs, postSlug(m.Value))
+		case OldPathMeta:
+			if strings.HasPrefix(m.Value, "/") {
+				oldSlugs = append(oldSlugs, m.Value)
+			}
 		case MarkdownMeta:
 			p.Format, p.Body = blog.FormatMarkdown, m.Value
 		case "_thumbnail_id":
@@ -507,7 +511,7 @@ func (im *importer) item(ctx context.Context, it *wxr.Item) error {
 		return err
 	}
 	for _, s := range oldSlugs {
-		if s != p.Slug {
+		if s != p.Slug && s != "" {
 			if err := im.tx.RememberOld(ctx, p.ID, s); err != nil {
 				return err
 			}
