@@ -158,10 +158,12 @@ func mediaSource(dir string, fetch, allowPrivate bool) (wpimport.MediaSource, er
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 			return nil, config.Usagef("--media %s is not a directory", dir)
 		}
-		return nil, config.Usagef("--media is not supported yet")
+		return wpimport.Dir(dir), nil
 	case fetch:
-		return nil, config.Usagef("--fetch-media is not supported yet")
+		return wpimport.NewFetch(allowPrivate), nil
 	}
-	_ = allowPrivate
+	if allowPrivate {
+		return nil, config.Usagef("--allow-private-fetch goes with --fetch-media")
+	}
 	return nil, nil
 }

@@ -1,9 +1,13 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/png"
 	"net/http"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -98,5 +102,42 @@ func TestOldWordPressAddresses(t *testing.T) {
 	}
 	if r := e.get("/no-such-thing/"); r.code != 404 {
 		t.Errorf("unknown address: %d", r.code)
+	}
+}
+
+// When the files came in, /wp-content/uploads/… (and WordPress's resized
+// copies) answer 301 to Quire's copies.
+func TestOldUploadAddresses(t *testing.T) {
+	e := newEnv(t)
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "2011", "01"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "2011", "01", "handshake.jpg"), buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open("../wpimport/testdata/site.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := wpimport.Import(context.Background(), wpimport.Options{Store: e.st, Media: wpimport.Dir(dir)}, f); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := e.st.ListMedia(context.Background(), 1, 0)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("media %v %v", ms, err)
+	}
+	to := "/media/" + itoa(ms[0].ID) + "/" + ms[0].Filename
+	e.redirects(t, "/wp-content/uploads/2011/01/handshake.jpg", to)
+	e.redirects(t, "/wp-content/uploads/2011/01/handshake-300x200.jpg", to+"?w=300")
+	e.redirects(t, "/?attachment_id=106", to)
+	if r := e.get("/wp-content/uploads/2011/01/other.jpg"); r.code != 404 {
+		t.Errorf("unknown upload: %d", r.code)
 	}
 }

@@ -43,10 +43,12 @@ type importer struct {
 	channelTerms []*wxr.Term
 	termsDone    bool
 
-	media    map[int64]*blog.Media // attachment → its media, when its file came in
-	orphans  []orphan
-	oldPaths []oldPath
-	items    int
+	media       map[int64]*blog.Media // attachment → its media, when its file came in
+	mediaDir    string                // the files gathered before the transaction
+	mediaFailed map[int64]string      // why a file did not come
+	orphans     []orphan
+	oldPaths    []oldPath
+	items       int
 }
 
 type termKey struct {
@@ -69,16 +71,14 @@ type oldPath struct {
 }
 
 func (im *importer) run(ctx context.Context, src io.Reader) error {
-	ch := im.sv.channel
-	im.site = strings.TrimRight(ch.BaseBlogURL, "/")
-	if im.site == "" {
-		im.site = strings.TrimRight(ch.Link, "/")
-	}
 	_, im.loc = im.sv.location()
 	if err := im.load(ctx); err != nil {
 		return err
 	}
 	if err := im.setUp(ctx); err != nil {
+		return err
+	}
+	if err := im.storeMedia(ctx); err != nil {
 		return err
 	}
 	rd := wxr.NewReader(src)
@@ -623,24 +623,6 @@ func (im *importer) wpMedia() wpformat.Media {
 	}
 }
 
-// rewriteURLs points the old site's addresses of files that came in at
-// their Quire addresses.
-func (im *importer) rewriteURLs(html string) string {
-	if len(im.media) == 0 {
-		return html
-	}
-	for old, md := range im.media {
-		a, ok := im.sv.attachments[old]
-		if !ok || a.URL == "" {
-			continue
-		}
-		if strings.Contains(html, a.URL) {
-			html = strings.ReplaceAll(html, a.URL, im.settings.MediaPath(md, 0))
-		}
-	}
-	return html
-}
-
 // attachment records an attachment and its URL (and, with a media source,
 // brings its file in).
 func (im *importer) attachment(ctx context.Context, it *wxr.Item) error {
@@ -659,14 +641,8 @@ func (im *importer) attachment(ctx context.Context, it *wxr.Item) error {
 	if had {
 		m.NewID = prev.NewID
 	}
-	if m.NewID == 0 && im.o.Media != nil {
-		md, err := im.fetchMedia(ctx, a, it)
-		if err != nil {
-			im.sum.skip(KindAttachment, it.ID, it.Title, err.Error())
-		} else if md != nil {
-			m.NewID = md.ID
-			im.media[it.ID] = md
-		}
+	if md, ok := im.media[it.ID]; ok {
+		m.NewID = md.ID
 	}
 	switch {
 	case !had:

@@ -22,6 +22,9 @@ type attachment struct {
 	Title   string
 	Caption string
 	Alt     string
+	Creator string
+	Date    string
+	DateGMT string
 }
 
 // survey is what the first pass learns from the whole file before anything
@@ -86,7 +89,7 @@ func surveyFile(ctx context.Context, src io.Reader, progress func(Progress)) (*s
 		switch it.Type {
 		case "attachment":
 			a := &attachment{ID: it.ID, Parent: it.Parent, Order: it.MenuOrder, URL: it.AttachmentURL,
-				Title: it.Title, Caption: it.Excerpt}
+				Title: it.Title, Caption: it.Excerpt, Creator: it.Creator, Date: it.Date, DateGMT: it.DateGMT}
 			if a.URL == "" {
 				a.URL = it.GUID
 			}

@@ -23,10 +23,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/store"
+	"github.com/quirehq/quire/internal/wxr"
 )
 
 // Scheduler queues the publishing of a scheduled post, in the import's
@@ -55,6 +58,7 @@ type Options struct {
 // Phases of an import, as Progress reports them.
 const (
 	PhaseRead   = "reading"
+	PhaseMedia  = "media"
 	PhaseImport = "importing"
 )
 
@@ -90,10 +94,18 @@ func Import(ctx context.Context, o Options, src io.ReadSeeker) (*Summary, error)
 	if _, err := src.Seek(0, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("wpimport: rewind: %w", err)
 	}
+	site := siteKey(sv.channel)
+	mediaDir, failed, err := gatherMedia(ctx, o, sv, site)
+	if err != nil {
+		return nil, err
+	}
+	if mediaDir != "" {
+		defer os.RemoveAll(mediaDir)
+	}
 	sum := newSummary()
 	sum.Title, sum.Version, sum.Source, sum.DryRun = sv.channel.Title, sv.channel.Version, sv.channel.BaseBlogURL, o.DryRun
 	err = o.Store.InTx(ctx, func(tx *store.Store) error {
-		im := &importer{o: o, tx: tx, sv: sv, sum: sum, mapped: users}
+		im := &importer{o: o, tx: tx, sv: sv, sum: sum, mapped: users, site: site, mediaDir: mediaDir, mediaFailed: failed}
 		if err := im.run(ctx, src); err != nil {
 			return err
 		}
@@ -135,4 +147,13 @@ type MapError struct{ Missing []string }
 
 func (e *MapError) Error() string {
 	return fmt.Sprintf("wpimport: --map-author names no user with that email: %v (add the user first with quire user add)", e.Missing)
+}
+
+// siteKey names the WordPress site an export came from, for wp_ids: its
+// home address.
+func siteKey(ch wxr.Channel) string {
+	if k := strings.TrimRight(ch.BaseBlogURL, "/"); k != "" {
+		return k
+	}
+	return strings.TrimRight(ch.Link, "/")
 }
