@@ -419,6 +419,10 @@ func (im *importer) item(ctx context.Context, it *wxr.Item) error {
 	case "attachment":
 		return im.attachment(ctx, it)
 	case "post", "page":
+	case "":
+		// WordPress's importer refuses it too ("Invalid post type").
+		im.sum.skip("item", it.ID, it.Title, "no post type: WordPress's importer skips it too, with its comments")
+		return nil
 	default:
 		im.sum.skip(it.Type, it.ID, it.Title, "Quire has no "+it.Type+" items")
 		return nil
