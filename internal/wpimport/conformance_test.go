@@ -134,7 +134,7 @@ func TestConformance(t *testing.T) {
 			}
 		}},
 		// The sections are one value, as WordPress's parsers read it.
-		"multiple-cdata.xml": {counts: map[string]string{"posts": "1 added"}, check: bodyIs("\nline oneline twoline three\n")},
+		"multiple-cdata.xml":       {counts: map[string]string{"posts": "1 added"}, check: bodyIs("\nline oneline twoline three\n")},
 		"namespace-edge-cases.xml": {counts: map[string]string{"authors": "2 added", "posts": "5 added"}},
 		"backslashes.xml":          {counts: map[string]string{"posts": "1 added"}, check: bodyIs(`C:\xampp\htdocs\wp-content`)},
 		"slashes.xml": {counts: map[string]string{"posts": "1 added", "comments": "1 added"}, check: func(t *testing.T, st *store.Store, _ *wpimport.Summary) {
