@@ -65,6 +65,27 @@ func (s *Store) SetWPID(ctx context.Context, m WPID) error {
 	return nil
 }
 
+// SetWPIDs records (or replaces) many rows at once, as SetWPID does.
+func (s *Store) SetWPIDs(ctx context.Context, ms []WPID) error {
+	const chunk = 100
+	for len(ms) > 0 {
+		n := min(len(ms), chunk)
+		args := make([]any, 0, n*7)
+		for _, m := range ms[:n] {
+			args = append(args, m.Site, m.Kind, m.OldID, m.NewID, m.URL, m.OldPath, m.Parent)
+		}
+		_, err := s.conn.ExecContext(ctx, s.q(`INSERT INTO wp_ids (site, kind, old_id, new_id, url, old_path, parent)
+			VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?), ", n), ", ")+`
+			ON CONFLICT (site, kind, old_id) DO UPDATE SET new_id = excluded.new_id,
+			url = excluded.url, old_path = excluded.old_path, parent = excluded.parent`), args...)
+		if err != nil {
+			return fmt.Errorf("store: set wordpress ids: %w", err)
+		}
+		ms = ms[n:]
+	}
+	return nil
+}
+
 // WPNewID returns what the latest import of any site made of the thing of
 // kind with WordPress ID oldID (for /?p=ID and the like), or
 // blog.ErrNotFound.

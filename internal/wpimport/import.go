@@ -668,6 +668,7 @@ func (im *importer) comments(ctx context.Context, it *wxr.Item, postID int64) er
 	slices.SortStableFunc(cs, func(a, b wxr.Comment) int { return int(min(max(a.ID-b.ID, -1), 1)) })
 	type reply struct{ id, parent int64 }
 	var replies []reply
+	var newIDs []store.WPID
 	for i := range cs {
 		c := &cs[i]
 		typ, kind, ok := commentType(c.Kind())
@@ -712,11 +713,19 @@ func (im *importer) comments(ctx context.Context, it *wxr.Item, postID int64) er
 		}
 		im.tally(kind, res)
 		if c.ID != 0 {
-			if err := im.setID(ctx, store.WPID{Kind: store.WPComment, OldID: c.ID, NewID: qc.ID}); err != nil {
-				return err
+			m := store.WPID{Site: im.site, Kind: store.WPComment, OldID: c.ID, NewID: qc.ID}
+			if old, ok := im.ids[store.WPComment][c.ID]; !ok || old != m {
+				im.ids[store.WPComment][c.ID] = m
+				newIDs = append(newIDs, m)
 			}
 		}
-		replies = append(replies, reply{qc.ID, c.Parent})
+		// A new comment has no parent yet; one imported before may have.
+		if c.Parent != 0 || res != store.ImportAdded {
+			replies = append(replies, reply{qc.ID, c.Parent})
+		}
+	}
+	if err := im.tx.SetWPIDs(ctx, newIDs); err != nil {
+		return err
 	}
 	for _, r := range replies {
 		var parent int64
