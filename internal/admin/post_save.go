@@ -56,7 +56,14 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User)
 		f.Previewed = true
 		// Render refuses, after a linear check and before any work, a
 		// text whose rendering would take long.
-		html, err := markup.Render(f.Body)
+		// In the post's own format: an imported WordPress post previews
+		// as WordPress showed it.
+		pv := &blog.Post{Body: f.Body}
+		if existing != nil {
+			pv.ID, pv.Format = existing.ID, existing.Format
+		}
+		err := markup.Prepare(pv)
+		html := pv.BodyHTML
 		if le, ok := markup.AsLimit(err); ok {
 			f.PreviewErr = "The preview could not be made: " + le.Message() + "."
 			h.showPostForm(w, r, http.StatusUnprocessableEntity, f, blog.FieldErrors{"body": le.Message() + "."})

@@ -15,7 +15,7 @@ import (
 // and why, and then nothing is imported.
 func (h *Handler) subscribersImport(w http.ResponseWriter, r *http.Request, u *blog.User) {
 	// The server's body limit has read the form, in memory and bounded
-	// (MaxImportBody), or answered 413.
+	// (MaxSubscribersCSV), or answered 413.
 	file, _, err := r.FormFile("file")
 	if err != nil {
 		h.showSubscribers(w, r, http.StatusUnprocessableEntity, subscribersData{},

@@ -46,6 +46,7 @@ var copyTables = []copyTable{
 	{"newsletter_issues", "id"},
 	{"newsletter_events", "id"},
 	{"newsletter_deliveries", "issue_id, subscriber_id"},
+	{"wp_ids", "site, kind, old_id"},
 }
 
 // notCopied are tables that belong to the engine, the migration tool or the

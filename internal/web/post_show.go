@@ -96,7 +96,7 @@ func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, st *site.Sett
 	}
 
 	isPage := p.Type == blog.TypePage
-	pv := h.newPage(r, st, c, p.Title)
+	pv := h.newPage(r, st, c, postTitle(st, p))
 	pv.Canonical = st.Abs(commentPagePath(st.PostPath(p), o.cpage))
 	if o.cpage > 1 {
 		pv.Title = p.Title + " – Comments page " + strconv.Itoa(o.cpage) + " – " + st.Title
@@ -113,7 +113,7 @@ func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, st *site.Sett
 		view.Image = nil
 		pv.Robots = "noindex"
 	} else {
-		body := strings.Replace(p.BodyHTML, blog.MoreTag, moreAnchor, 1)
+		body := strings.Replace(bodyHTML(st, p), blog.MoreTag, moreAnchor, 1)
 		if view.Image != nil {
 			view.Image.Priority = true
 		} else {

@@ -323,7 +323,7 @@ func (pv *pageView) setOpenGraph(st *site.Settings, kind, title, desc, url, imag
 func item(st *site.Settings, p *blog.Post) itemView {
 	t := p.PublishedAt.In(st.Loc)
 	iv := itemView{
-		Title:     p.Title,
+		Title:     postTitle(st, p),
 		URL:       st.Path(st.PostPath(p)),
 		Date:      t.Format("January 2, 2006"),
 		DateISO:   t.Format(time.RFC3339),
@@ -355,7 +355,7 @@ func listItem(st *site.Settings, p *blog.Post) itemView {
 		iv.Image = nil
 		return iv
 	}
-	body, cut := teaser(p)
+	body, cut := teaser(st, p)
 	iv.Teaser = body
 	if cut {
 		iv.ContinueURL = iv.URL
@@ -405,8 +405,9 @@ func eagerFirstImage(h string) (string, bool) {
 
 // teaser returns the HTML lists show for p, and whether it is shorter than
 // the post.
-func teaser(p *blog.Post) (template.HTML, bool) {
-	if before, _, ok := strings.Cut(p.BodyHTML, blog.MoreTag); ok {
+func teaser(st *site.Settings, p *blog.Post) (template.HTML, bool) {
+	body := bodyHTML(st, p)
+	if before, _, ok := strings.Cut(body, blog.MoreTag); ok {
 		return template.HTML(closeTags(before)), true
 	}
 	if ex := strings.TrimSpace(p.Excerpt); ex != "" {
@@ -414,10 +415,29 @@ func teaser(p *blog.Post) (template.HTML, bool) {
 	}
 	// A summary only when it is shorter than the post (markup.Summary ends a
 	// cut text with "…"); a short post is shown whole.
-	if s := markup.Summary(p.BodyHTML, 55); strings.HasSuffix(s, "…") {
+	if s := markup.Summary(body, 55); strings.HasSuffix(s, "…") {
 		return template.HTML("<p>" + template.HTMLEscapeString(s) + "</p>"), true
 	}
-	return template.HTML(p.BodyHTML), false
+	return template.HTML(body), false
+}
+
+// bodyHTML is p's HTML as readers see it: a Markdown post with curly
+// quotes and dashes when the site asks for them (a post imported from
+// WordPress has WordPress's own typography already).
+func bodyHTML(st *site.Settings, p *blog.Post) string {
+	if st.Typography && p.Format != blog.FormatWordPress {
+		return markup.Typography(p.BodyHTML)
+	}
+	return p.BodyHTML
+}
+
+// postTitle is p's title as readers see it: curly quotes and dashes when
+// the site asks for them, as WordPress's the_title shows every title.
+func postTitle(st *site.Settings, p *blog.Post) string {
+	if st.Typography || p.Format == blog.FormatWordPress {
+		return markup.TypographyText(p.Title)
+	}
+	return p.Title
 }
 
 // description is the meta description of a post: its excerpt, else a
