@@ -271,3 +271,24 @@ type nopWriter struct{ h http.Header }
 func (w *nopWriter) Header() http.Header         { return w.h }
 func (w *nopWriter) WriteHeader(int)             {}
 func (w *nopWriter) Write(b []byte) (int, error) { return len(b), nil }
+
+func TestNegotiateGzip(t *testing.T) {
+	for accept, want := range map[string]httpenc.Coding{
+		"":                             httpenc.Identity,
+		"gzip":                         httpenc.Gzip,
+		"br":                           httpenc.Identity,
+		"gzip, deflate, br, zstd":      httpenc.Gzip,
+		"gzip;q=0, br":                 httpenc.Identity,
+		"gzip;q=0.5, identity":         httpenc.Identity,
+		"*":                            httpenc.Gzip,
+		"identity;q=0, gzip;q=0.1, br": httpenc.Gzip,
+	} {
+		var lines []string
+		if accept != "" {
+			lines = []string{accept}
+		}
+		if got := httpenc.NegotiateGzip(lines); got != want {
+			t.Errorf("NegotiateGzip(%q) = %s, want %s", accept, got, want)
+		}
+	}
+}

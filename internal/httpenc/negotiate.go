@@ -42,6 +42,30 @@ func Negotiate(accept []string) Coding {
 	if len(accept) == 0 {
 		return Identity // no preference stated: send what everyone reads
 	}
+	q := weights(accept)
+	best, bestQ := Identity, q[Identity]
+	for _, c := range [...]Coding{Gzip, Brotli} { // a later one wins a tie
+		if q[c] > 0 && q[c] >= bestQ {
+			best, bestQ = c, q[c]
+		}
+	}
+	return best
+}
+
+// NegotiateGzip is Negotiate when only identity and gzip are on offer (a
+// response compressed as it is written).
+func NegotiateGzip(accept []string) Coding {
+	if len(accept) == 0 {
+		return Identity
+	}
+	if q := weights(accept); q[Gzip] > 0 && q[Gzip] >= q[Identity] {
+		return Gzip
+	}
+	return Identity
+}
+
+// weights returns each coding's weight in thousandths, as accept gives it.
+func weights(accept []string) [numCodings]int {
 	// q in thousandths; -1 is "not named".
 	q := [numCodings]int{-1, -1, -1}
 	star := -1
@@ -77,19 +101,15 @@ func Negotiate(accept []string) Coding {
 			case star >= 0:
 				q[c] = star
 			case Coding(c) == Identity:
-				q[c] = 1 // acceptable unless refused by name or by *
+				// Acceptable unless refused by name or by *, but
+				// preferred to nothing the client named.
+				q[c] = 1
 			default:
 				q[c] = 0
 			}
 		}
 	}
-	best, bestQ := Identity, q[Identity]
-	for _, c := range [...]Coding{Gzip, Brotli} { // a later one wins a tie
-		if q[c] > 0 && q[c] >= bestQ {
-			best, bestQ = c, q[c]
-		}
-	}
-	return best
+	return q
 }
 
 // qvalue reads the weight among an element's parameters (";q=0.5") in

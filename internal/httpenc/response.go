@@ -27,8 +27,10 @@ var unkept = map[string]bool{"Date": true, "Content-Length": true, "Transfer-Enc
 // NewResponse keeps header (copied) and body as a response to serve again.
 // Header's ETag, if any, is the identity form's; each compressed form
 // gets its own ("-gz", "-br" before the closing quote). A body that
-// compresses adds Accept-Encoding to Vary; every Response accepts byte
-// ranges.
+// compresses adds Accept-Encoding to Vary. Byte ranges are served, but
+// not advertised with Accept-Ranges (optional, RFC 9110 section 14.3):
+// one header fewer keeps net/http's header map of a page, security
+// headers included, from growing a second time on every request.
 func NewResponse(header http.Header, body *Body) *Response {
 	r := &Response{header: http.Header{}, body: body}
 	for k, vs := range header {
@@ -39,7 +41,6 @@ func NewResponse(header http.Header, body *Body) *Response {
 	if body.Compresses() && !VariesByEncoding(header) {
 		r.header["Vary"] = slices.Clip(append(slices.Clone(header["Vary"]), "Accept-Encoding"))
 	}
-	r.header["Accept-Ranges"] = []string{"bytes"}
 	if et := header.Get("ETag"); et != "" {
 		r.etags[Identity] = []string{et}
 		if strings.HasSuffix(et, `"`) {
@@ -104,7 +105,7 @@ func (r *Response) Serve(w http.ResponseWriter, req *http.Request) {
 		http.ServeContent(w, req, "", r.modTime, bytes.NewReader(f.data))
 		return
 	}
-	if inm := rh["If-None-Match"]; inm != nil && hd["Etag"] != nil && etagMatch(inm, hd["Etag"][0]) {
+	if inm := rh["If-None-Match"]; inm != nil && hd["Etag"] != nil && MatchETag(inm, hd["Etag"][0]) {
 		delete(hd, "Content-Type")
 		delete(hd, "Content-Encoding")
 		w.WriteHeader(http.StatusNotModified)
@@ -119,9 +120,9 @@ func (r *Response) Serve(w http.ResponseWriter, req *http.Request) {
 
 var encodingValues = [numCodings][]string{Gzip: {"gzip"}, Brotli: {"br"}}
 
-// etagMatch compares If-None-Match header lines with etag weakly (RFC
-// 9110 section 13.1.2).
-func etagMatch(lines []string, etag string) bool {
+// MatchETag reports whether If-None-Match header lines name etag (or
+// "*"), compared weakly (RFC 9110 section 13.1.2).
+func MatchETag(lines []string, etag string) bool {
 	want := strings.TrimPrefix(etag, "W/")
 	for _, line := range lines {
 		for t := range strings.SplitSeq(line, ",") {

@@ -67,6 +67,8 @@ type Handler struct {
 	pages pageCache // whole public responses, per content version
 
 	threads threadCache // rendered comment pages, shared by every reader
+
+	statics sync.Map // *theme.StaticFile → *[2]*httpenc.Response, made on first use
 }
 
 // New returns the reader-page handler.
