@@ -182,7 +182,7 @@ func (h *Handler) chromeFor(ctx context.Context, st *site.Settings, ver int64) (
 		return nil, fmt.Errorf("web: categories: %w", err)
 	}
 	c.categories = categoryTree(st, cats, totals)
-	if c.recentComments, err = h.recentComments(ctx, st, now); err != nil {
+	if c.recentComments, err = h.recentComments(ctx, st, ver, now); err != nil {
 		return nil, err
 	}
 	if c.lastMod, err = h.Store.LastModified(ctx); err != nil {
@@ -458,12 +458,12 @@ const recentCommentsShown = 5
 
 // recentComments lists the newest approved comments on public posts for
 // the sidebar, each linking to its place in the thread.
-func (h *Handler) recentComments(ctx context.Context, st *site.Settings, now time.Time) ([]recentComment, error) {
+func (h *Handler) recentComments(ctx context.Context, st *site.Settings, ver int64, now time.Time) ([]recentComment, error) {
 	list, err := h.Store.RecentComments(ctx, recentCommentsShown, now)
 	if err != nil {
 		return nil, fmt.Errorf("web: recent comments: %w", err)
 	}
-	link := h.commentLinker(st)
+	link := h.commentLinker(st, ver)
 	posts := map[int64]*blog.Post{}
 	out := make([]recentComment, 0, len(list))
 	for i := range list {

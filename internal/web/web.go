@@ -68,6 +68,8 @@ type Handler struct {
 
 	threads threadCache // rendered comment pages, shared by every reader
 
+	fragments fragmentCache // each comment with its replies, rendered, across versions
+
 	statics sync.Map // *theme.StaticFile → *[2]*httpenc.Response, made on first use
 }
 
