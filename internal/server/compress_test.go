@@ -191,3 +191,36 @@ func TestUncachedCompressedOnTheFly(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheHitsLoggedAndCounted checks that a page served from the cache,
+// before most of the middleware, is still logged and counted.
+func TestCacheHitsLoggedAndCounted(t *testing.T) {
+	e := newEnv(t)
+	for range 3 {
+		if resp, _ := e.get(t, "GET", "/2011/01/05/hello/", "Accept-Encoding", "br"); resp.StatusCode != 200 {
+			t.Fatal(resp.StatusCode)
+		}
+	}
+	if n := strings.Count(e.logs.String(), "path=/2011/01/05/hello/"); n != 3 {
+		t.Errorf("%d request lines for 3 requests:\n%s", n, e.logs)
+	}
+	families, err := e.metrics.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != "quire_http_requests_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["method"] == "GET" && labels["code"] == "200" && m.GetCounter().GetValue() == 3 {
+				return
+			}
+		}
+	}
+	t.Error("the three requests were not counted as GET 200")
+}
