@@ -10,7 +10,8 @@
 # copy-db's time for a generated site of 10,000 posts.
 # Figures go to stdout; docs/benchmarks.md records them.
 #   BENCH_DURATION (10s), BENCH_CONNECTIONS (16), BENCH_THREADS (1): wrk's
-#   -d, -c and -t; BENCH_COPY_POSTS, BENCH_COPY_COMMENTS: the copy-db site.
+#   -d, -c and -t; BENCH_COPY_POSTS, BENCH_COPY_COMMENTS: the copy-db site
+#   (BENCH_COPY_POSTS=0 leaves it out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${BENCH_DURATION:-10s}
@@ -165,6 +166,7 @@ echo
 echo "Comments (go test -bench): submissions with every local check on SQLite, and rendering one comment's text:"
 go test -run '^$' -bench 'Benchmark(Submit|RenderComment)$' -benchmem ./internal/comments/ ./internal/markup/ | grep -E '^Benchmark'
 
+[ "$COPY_POSTS" -gt 0 ] || exit 0 # BENCH_COPY_POSTS=0 leaves copy-db out
 echo
 echo "copy-db, a generated site of $COPY_POSTS posts and $COPY_COMMENTS comments, SQLite → PostgreSQL:"
 cport=$(free_port)
