@@ -49,3 +49,42 @@ func TestCommentDigestCoversEveryField(t *testing.T) {
 		}
 	}
 }
+
+// TestSidebarDigestCoversEveryField does for the sidebar's lists what
+// TestCommentDigestCoversEveryField does for comments.
+func TestSidebarDigestCoversEveryField(t *testing.T) {
+	digest := func(data any) [32]byte {
+		sum, err := sidebarDigest("sidebar-part", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	for _, item := range []any{link{Title: "A", URL: "/a/", Children: []link{{Title: "B"}}}, recentComment{Author: "Ann"}} {
+		typ := reflect.TypeOf(item)
+		for i := range typ.NumField() {
+			v := reflect.New(typ).Elem()
+			v.Set(reflect.ValueOf(item))
+			before := reflect.MakeSlice(reflect.SliceOf(typ), 0, 1)
+			before = reflect.Append(before, v)
+			want := digest(before.Interface())
+			fv := v.Field(i)
+			switch fv.Kind() {
+			case reflect.String:
+				fv.SetString(fv.String() + "x")
+			case reflect.Bool:
+				fv.SetBool(!fv.Bool())
+			case reflect.Int:
+				fv.SetInt(fv.Int() + 1)
+			case reflect.Slice:
+				fv.Set(reflect.Append(fv, reflect.ValueOf(link{Title: "C"})))
+			default:
+				t.Fatalf("%s.%s of kind %s: teach the digest and this test about it", typ.Name(), typ.Field(i).Name, fv.Kind())
+			}
+			after := reflect.Append(reflect.MakeSlice(reflect.SliceOf(typ), 0, 1), v)
+			if digest(after.Interface()) == want {
+				t.Errorf("changing %s.%s leaves the digest as it was", typ.Name(), typ.Field(i).Name)
+			}
+		}
+	}
+}

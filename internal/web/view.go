@@ -189,10 +189,8 @@ func (h *Handler) chromeFor(ctx context.Context, st *site.Settings, ver int64) (
 		return nil, fmt.Errorf("web: last modified: %w", err)
 	}
 	var sb strings.Builder
-	if err := h.Theme.RenderPart(&sb, "sidebar-lists", struct {
-		Recent, Archives, Categories []link
-		RecentComments               []recentComment
-	}{c.recent, c.archives, c.categories, c.recentComments}); err != nil {
+	if err := h.Theme.RenderPart(&sb, "sidebar-lists", &sidebarView{Recent: c.recent, Archives: c.archives,
+		Categories: c.categories, RecentComments: c.recentComments, h: h}); err != nil {
 		return nil, fmt.Errorf("web: sidebar: %w", err)
 	}
 	c.sidebar = template.HTML(sb.String())
