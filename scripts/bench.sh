@@ -140,6 +140,7 @@ bench_site() {
 }
 
 echo "make bench: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk -t$THREADS -c$CONN -d$DUR, demo site of 200 posts, $("$nginx_bin" -v 2>&1 | sed 's/.*: //')"
+echo "Load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every column; compare within a row)"
 echo "Requests per second and p99 latency (ms). quire: no Accept-Encoding; quire_br: a browser's headers (Accept-Encoding: gzip, deflate, br, zstd);"
 echo "nginx: the same bytes as a file; nginx_gz: gzip_static, the browser's headers; go: a bare Go handler serving them from memory."
 echo "Ratios: quire/nginx, quire_br/nginx_gz, quire/go, quire_br/go."
@@ -153,6 +154,7 @@ pgurl=$(scripts/pg.sh start "$pgdir")
 dburl() { echo "${pgurl/\/postgres\?/\/$1?}"; }
 psql -q "$pgurl" -c "CREATE DATABASE bench_read" -c "CREATE DATABASE bench_copy"
 bench_site postgres home+post --database-url "$(dburl bench_read)"
+echo "Load average after the pages: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "Bytes sent for each page:"
 cat "$tmp/sizes.txt"
