@@ -105,7 +105,11 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return config.Usagef("--theme: %v", err)
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	// The log (one line per request at info) is written every 100 ms
+	// rather than line by line; what is left is written when serve stops.
+	logOut := server.NewLogWriter(stderr, 100*time.Millisecond)
+	defer logOut.Close()
+	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
 
 	c.db.log = stderr
 	st, err := c.db.open(ctx, true)

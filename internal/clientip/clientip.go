@@ -82,24 +82,26 @@ func (r *Resolver) Resolve(req *http.Request) string {
 	return client.String()
 }
 
-// Middleware stores the client address in the request context.
+// Middleware stores the client address in the request context. With no
+// trusted proxy the address is the peer's, which From works out alone:
+// the request is then passed on as it is, not copied.
 func (r *Resolver) Middleware(next http.Handler) http.Handler {
+	if len(r.trusted) == 0 {
+		return next
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx := context.WithValue(req.Context(), ctxKey{}, r.Resolve(req))
 		next.ServeHTTP(w, req.WithContext(ctx))
 	})
 }
 
-// From returns the client address stored by Middleware, or the peer address.
+// From returns the client address stored by Middleware, or the peer
+// address (as Resolve gives it when no proxy is trusted).
 func From(req *http.Request) string {
 	if s, ok := req.Context().Value(ctxKey{}).(string); ok {
 		return s
 	}
-	host, _, err := net.SplitHostPort(req.RemoteAddr)
-	if err != nil {
-		return req.RemoteAddr
-	}
-	return host
+	return (&Resolver{}).Resolve(req)
 }
 
 // Bucket returns the key under which per-address limits count addr: an

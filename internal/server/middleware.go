@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/quirehq/quire/internal/admin"
 	"github.com/quirehq/quire/internal/clientip"
+	"github.com/quirehq/quire/internal/httpenc"
 	"github.com/quirehq/quire/internal/linkback"
 	"github.com/quirehq/quire/internal/web"
 )
@@ -102,66 +104,114 @@ func recoverPanics(logger *slog.Logger, next http.Handler) http.Handler {
 const ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
 	"object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
 
+// securityValues are the security headers as net/http keeps them, built
+// once: every response shares these values (a handler that changes one
+// replaces it, never writes into it).
+var securityValues = [...]struct {
+	key   string
+	value []string
+}{
+	{"Content-Security-Policy", []string{ContentSecurityPolicy}},
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"Referrer-Policy", []string{"strict-origin-when-cross-origin"}},
+	{"X-Frame-Options", []string{"DENY"}},
+	{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
+	{"Permissions-Policy", []string{"camera=(), microphone=(), geolocation=(), interest-cohort=()"}},
+}
+
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", ContentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		for _, s := range securityValues {
+			h[s.key] = s.value
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// cacheHits answers a request the page cache holds a current page for
+// before the middleware such an answer does not need: it carries every
+// header the page was first served with (the security headers included),
+// has no body to bound, is a GET or HEAD (nothing for cross-origin
+// protection to refuse), and is compressed already. Only the logging,
+// the metrics, panic recovery and the client's address run before it.
+func cacheHits(pages *web.Handler, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if (r.Body == nil || r.Body == http.NoBody) && pages.ServeCached(w, r) {
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
 }
 
 var gzipPool = sync.Pool{New: func() any {
-	w, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
+	w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
 	return w
 }}
 
-// gzipWriter compresses the body when the response is worth compressing.
+// gzipWriter compresses, as it is written, a response that no handler
+// negotiated a coding for itself: pages the page cache does not keep
+// (personal pages, the admin) and anything else worth it. It uses gzip's
+// fastest level, since the work is done again for every request; what
+// the cache keeps is compressed once, harder (see internal/httpenc).
 type gzipWriter struct {
 	http.ResponseWriter
+	req     *http.Request
 	gz      *gzip.Writer
 	decided bool
+	dropped bool // answered 304 instead: the body is not sent
 }
 
-func compressible(ct string) bool {
-	for _, p := range []string{"text/", "application/json", "application/xml", "application/rss+xml",
-		"application/atom+xml", "application/feed+json", "application/javascript", "image/svg+xml", "application/ld+json"} {
-		if strings.HasPrefix(ct, p) {
-			return true
-		}
-	}
-	return false
-}
-
-func (w *gzipWriter) decide(status int) {
+// decide looks at the response's headers as the handler finished them and
+// chooses whether to compress, and reports whether the status is still to
+// be written.
+func (w *gzipWriter) decide(status int) bool {
 	if w.decided {
-		return
+		return true
 	}
 	w.decided = true
 	h := w.Header()
 	if status < 200 || status == http.StatusNoContent || status == http.StatusNotModified ||
-		h.Get("Content-Encoding") != "" || !compressible(h.Get("Content-Type")) {
-		return
+		h["Content-Encoding"] != nil || h["Content-Range"] != nil || httpenc.VariesByEncoding(h) ||
+		!httpenc.Compressible(h.Get("Content-Type")) {
+		return true
 	}
-	if n, err := strconv.Atoi(h.Get("Content-Length")); err == nil && n < 512 {
-		return
+	if n, err := strconv.Atoi(h.Get("Content-Length")); err == nil && n < httpenc.MinSize {
+		return true
+	}
+	h.Add("Vary", "Accept-Encoding")
+	if w.req.Method == http.MethodHead || httpenc.NegotiateGzip(w.req.Header["Accept-Encoding"]) != httpenc.Gzip {
+		return true
 	}
 	h.Del("Content-Length")
 	h.Set("Content-Encoding", "gzip")
-	if et := h.Get("ETag"); et != "" && !strings.HasPrefix(et, "W/") {
-		h.Set("ETag", strings.TrimSuffix(et, `"`)+`-gz"`)
+	if et := h.Get("ETag"); strings.HasSuffix(et, `"`) {
+		// The compressed form is another representation, with its own
+		// validator; a client revalidating it is answered here, as the
+		// handler only knew its own ETag.
+		et = et[:len(et)-1] + `-gz"`
+		h.Set("ETag", et)
+		if inm := w.req.Header["If-None-Match"]; status == http.StatusOK && inm != nil && httpenc.MatchETag(inm, et) {
+			h.Del("Content-Type")
+			h.Del("Content-Encoding")
+			w.dropped = true
+			w.ResponseWriter.WriteHeader(http.StatusNotModified)
+			return false
+		}
 	}
 	w.gz = gzipPool.Get().(*gzip.Writer)
 	w.gz.Reset(w.ResponseWriter)
+	return true
 }
 
 func (w *gzipWriter) WriteHeader(code int) {
-	w.decide(code)
-	w.ResponseWriter.WriteHeader(code)
+	if w.decided {
+		w.ResponseWriter.WriteHeader(code)
+		return
+	}
+	if w.decide(code) {
+		w.ResponseWriter.WriteHeader(code)
+	}
 }
 
 func (w *gzipWriter) Write(b []byte) (int, error) {
@@ -171,7 +221,10 @@ func (w *gzipWriter) Write(b []byte) (int, error) {
 		}
 		w.WriteHeader(http.StatusOK)
 	}
-	if w.gz != nil {
+	switch {
+	case w.dropped:
+		return len(b), nil
+	case w.gz != nil:
 		return w.gz.Write(b)
 	}
 	return w.ResponseWriter.Write(b)
@@ -198,30 +251,10 @@ func (w *gzipWriter) Flush() {
 
 func gzipHandler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Add("Vary", "Accept-Encoding")
-		if r.Method == http.MethodHead || !acceptsGzip(r) {
-			next.ServeHTTP(w, r)
-			return
-		}
-		// A compressed response carries a different ETag; compare
-		// validators as the handler wrote them.
-		if inm := r.Header.Get("If-None-Match"); strings.Contains(inm, `-gz"`) {
-			r.Header.Set("If-None-Match", strings.ReplaceAll(inm, `-gz"`, `"`))
-		}
-		gw := &gzipWriter{ResponseWriter: w}
+		gw := &gzipWriter{ResponseWriter: w, req: r}
 		defer gw.close()
 		next.ServeHTTP(gw, r)
 	})
-}
-
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		enc, q, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.TrimSpace(enc) == "gzip" && strings.TrimSpace(q) != "q=0" {
-			return true
-		}
-	}
-	return false
 }
 
 // Metrics are the Prometheus collectors of one server.
@@ -229,7 +262,15 @@ type Metrics struct {
 	Registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	// The series of each method and status, looked up in the vectors
+	// the first time and kept: counting a request then costs no label
+	// hashing or formatting.
+	counters  [len(metricMethods)][600]atomic.Pointer[prometheus.Counter]
+	observers [len(metricMethods)]atomic.Pointer[prometheus.Observer]
 }
+
+// metricMethods are the methods counted apart; the rest count as OTHER.
+var metricMethods = [...]string{http.MethodGet, http.MethodHead, http.MethodPost, "OTHER"}
 
 // NewMetrics registers Quire's HTTP metrics and Go's runtime metrics.
 func NewMetrics() *Metrics {
@@ -253,11 +294,31 @@ func (m *Metrics) record(method string, status int, d time.Duration) {
 	if m == nil {
 		return
 	}
-	if method != http.MethodGet && method != http.MethodHead && method != http.MethodPost {
-		method = "OTHER"
+	mi := len(metricMethods) - 1
+	for i, name := range metricMethods[:mi] {
+		if method == name {
+			mi = i
+			break
+		}
 	}
-	m.requests.WithLabelValues(method, strconv.Itoa(status)).Inc()
-	m.duration.WithLabelValues(method).Observe(d.Seconds())
+	if status >= 100 && status < len(m.counters[mi]) {
+		c := m.counters[mi][status].Load()
+		if c == nil {
+			counter := m.requests.WithLabelValues(metricMethods[mi], strconv.Itoa(status))
+			c = &counter
+			m.counters[mi][status].Store(c)
+		}
+		(*c).Inc()
+	} else {
+		m.requests.WithLabelValues(metricMethods[mi], strconv.Itoa(status)).Inc()
+	}
+	o := m.observers[mi].Load()
+	if o == nil {
+		observer := m.duration.WithLabelValues(metricMethods[mi])
+		o = &observer
+		m.observers[mi].Store(o)
+	}
+	(*o).Observe(d.Seconds())
 }
 
 // DefaultBodyLimit bounds the body of every request whose route is not

@@ -42,7 +42,8 @@ type Options struct {
 func Handler(o Options) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthz", health(o.Store))
-	web.New(o.Web).Routes(mux)
+	pages := web.New(o.Web)
+	pages.Routes(mux)
 	for _, m := range o.Mounts {
 		m.Routes(mux)
 	}
@@ -70,6 +71,7 @@ func Handler(o Options) http.Handler {
 	h = stripPrefix(o.Web.Site, h)
 	h = securityHeaders(h)
 	h = gzipHandler(h)
+	h = cacheHits(pages, h)
 	h = observe(o.Logger, o.Metrics, h)
 	h = recoverPanics(o.Logger, h)
 	h = o.ClientIP.Middleware(h)

@@ -27,9 +27,10 @@ import (
 )
 
 type env struct {
-	st   *store.Store
-	h    http.Handler
-	logs *bytes.Buffer
+	st      *store.Store
+	h       http.Handler
+	logs    *bytes.Buffer
+	metrics *server.Metrics
 }
 
 func newEnv(t *testing.T) *env {
@@ -42,15 +43,16 @@ func newEnv(t *testing.T) *env {
 	logs := &bytes.Buffer{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
 	// The site as serve wires it.
+	metrics := server.NewMetrics()
 	h := apptest.New(t, st, apptest.Options{Overrides: site.Overrides{DefaultBaseURL: "http://127.0.0.1:8080"},
-		Theme: th, Logger: logger, Metrics: server.NewMetrics()}).Handler
+		Theme: th, Logger: logger, Metrics: metrics}).Handler
 	p := &blog.Post{Type: blog.TypePost, Status: blog.StatusPublished, Title: "Hello",
 		Body: strings.Repeat("words ", 400), BodyHTML: "<p>" + strings.Repeat("words ", 400) + "</p>",
 		PublishedAt: time.Date(2011, 1, 5, 0, 0, 0, 0, time.UTC)}
 	if _, err := st.SavePost(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}
-	return &env{st: st, h: h, logs: logs}
+	return &env{st: st, h: h, logs: logs, metrics: metrics}
 }
 
 func (e *env) do(req *http.Request) *http.Response {

@@ -33,19 +33,22 @@ const avatarHashLen = 32
 // email (a linkback, an erased comment) always gets a local avatar: a hash
 // of nothing would tell Gravatar nothing. A linkback's is drawn from its
 // source's host, so every link from one site has the same picture.
+// The function serves one render: it is not safe for concurrent use.
 func (h *Handler) avatarFunc(ctx context.Context, st *site.Settings) (func(*blog.Comment) string, error) {
 	key, err := h.Site.Key(ctx, "avatar")
 	if err != nil {
 		return nil, fmt.Errorf("web: avatar key: %w", err)
 	}
 	gravatar := st.Discussion.ShowGravatar
+	m := hmac.New(sha256.New, key) // reset for each comment: the func serves one render at a time
+	var sum []byte
 	return func(c *blog.Comment) string {
 		e := blog.NormalizeEmail(c.AuthorEmail)
 		if gravatar && e != "" {
 			sum := sha256.Sum256([]byte(e))
 			return gravatarOrigin + "/avatar/" + hex.EncodeToString(sum[:]) + "?s=" + strconv.Itoa(2*avatarSize) + "&d=identicon&r=g"
 		}
-		m := hmac.New(sha256.New, key)
+		m.Reset()
 		switch host := urlHost(linkURL(firstOf(c.SourceURL, c.AuthorURL))); {
 		case e != "":
 			m.Write([]byte("email\x00" + e))
@@ -54,7 +57,8 @@ func (h *Handler) avatarFunc(ctx context.Context, st *site.Settings) (func(*blog
 		default:
 			m.Write([]byte("name\x00" + c.AuthorName))
 		}
-		return st.Path("/avatar/" + hex.EncodeToString(m.Sum(nil))[:avatarHashLen] + ".svg")
+		sum = m.Sum(sum[:0])
+		return st.Path("/avatar/" + hex.EncodeToString(sum[:(avatarHashLen+1)/2])[:avatarHashLen] + ".svg")
 	}, nil
 }
 

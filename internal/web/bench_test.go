@@ -136,3 +136,54 @@ func BenchmarkRenderPostWith100Comments(b *testing.B) {
 	}
 	benchGet(b, mux, path)
 }
+
+// BenchmarkRenderPostWith100CommentsCold renders the same page after each
+// change of the content version (as after every new comment), when no
+// cache holds any of it: the settings, the post, the sidebar and the
+// comment thread are all read and rendered again. The version bump itself
+// is not timed.
+func BenchmarkRenderPostWith100CommentsCold(b *testing.B) {
+	e, path := benchPostEnv(b)
+	ctx := context.Background()
+	p, err := e.st.PostBySlug(ctx, "what-job-does-your-buyer-need-done")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := e.st.SaveSettings(ctx, map[string]string{site.KeyCommentsPerPage: "100"}); err != nil {
+		b.Fatal(err)
+	}
+	ce := &commentEnv{env: e}
+	var tops []*blog.Comment
+	for i := 0; i < 100; i++ {
+		parent := int64(0)
+		if i%5 == 4 {
+			parent = tops[len(tops)-1].ID
+		}
+		c := ce.comment(p, parent, fmt.Sprintf("Reader %d", i), fmt.Sprintf("reader%d@example.org", i),
+			fmt.Sprintf("Comment %d: the buyer wants a result, not a product; ask what job they need done.", i), blog.CommentApproved)
+		if parent == 0 {
+			tops = append(tops, c)
+		}
+	}
+	mux := http.NewServeMux()
+	th, err := theme.Load("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := site.New(e.st, site.Overrides{})
+	web.New(web.Deps{Store: e.st, Site: s, Theme: th, NoPageCache: true,
+		Comments: &comments.Service{Store: e.st, Site: s}}).Routes(mux)
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		if err := e.st.BumpContentVersion(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), "100 thoughts on") {
+			b.Fatal(rec.Code)
+		}
+	}
+}

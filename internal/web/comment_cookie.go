@@ -207,17 +207,20 @@ func (h *Handler) heldCandidate(ctx context.Context, p *blog.Post, id int64) (*b
 }
 
 // wantsPersonal reports whether a request may be answered with a page made
-// for one reader: their saved details, their held comment, their session.
+// for one reader: their saved details, their held comment, their session,
+// a protected post they unlocked (its cookie). A reader with no cookie
+// and no query, as most are, costs two checks: nothing is parsed.
 func (h *Handler) wantsPersonal(r *http.Request) bool {
-	if hasPostCookie(r) {
+	if r.URL.RawQuery != "" && r.URL.Query().Has("unapproved") {
 		return true
 	}
-	q := r.URL.Query()
-	if q.Has("unapproved") {
-		return true
+	if len(r.Header["Cookie"]) == 0 {
+		return false
 	}
+	session := h.sessionCookieName()
 	for _, c := range r.Cookies() {
-		if c.Name == commenterCookieName || c.Name == heldCookie || (c.Name != "" && c.Name == h.sessionCookieName()) {
+		if strings.HasPrefix(c.Name, passwordCookiePrefix) || c.Name == commenterCookieName || c.Name == heldCookie ||
+			(c.Name != "" && c.Name == session) {
 			return true
 		}
 	}

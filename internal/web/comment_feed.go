@@ -65,14 +65,14 @@ func (h *Handler) siteCommentFeed(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	link := h.commentLinker(st)
+	link := h.commentLinker(st, ver)
 	posts := map[int64]*blog.Post{}
 	entries := make([]commentEntry, 0, len(list))
 	for i := range list {
 		cm := &list[i]
 		p, ok := posts[cm.PostID]
 		if !ok {
-			if p, err = h.Store.Post(ctx, cm.PostID); err != nil {
+			if p, err = h.postByID(ctx, ver, cm.PostID); err != nil {
 				h.fail(w, r, err)
 				return
 			}
@@ -129,12 +129,15 @@ func (h *Handler) postCommentFeed(w http.ResponseWriter, r *http.Request, st *si
 
 // commentLinker returns a function giving a comment's absolute URL on its
 // right comment page; it reads each post's thread once.
-func (h *Handler) commentLinker(st *site.Settings) func(ctx context.Context, p *blog.Post, id int64) (string, error) {
+func (h *Handler) commentLinker(st *site.Settings, ver int64) func(ctx context.Context, p *blog.Post, id int64) (string, error) {
 	threads := map[int64][]*blog.ThreadNode{}
 	return func(ctx context.Context, p *blog.Post, id int64) (string, error) {
 		roots, ok := threads[p.ID]
 		if !ok {
-			list, err := h.Store.PostComments(ctx, p.ID)
+			// The list the post's own thread is built from, kept for the
+			// content version: the sidebar's recent comments are usually
+			// on the post being shown.
+			list, err := h.approvedComments(ctx, ver, p.ID)
 			if err != nil {
 				return "", err
 			}

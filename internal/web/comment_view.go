@@ -44,6 +44,9 @@ type commentView struct {
 	SourceURL string // the linking page: a checked http(s) URL, or empty
 	Excerpt   string // plain text
 	Remote    bool   // Avatar is the author's photo on their own site
+
+	// render makes Rendered; set on the views of a thread.
+	render func(*commentView) (template.HTML, error)
 }
 
 // commentsView is the discussion under a post: count, one page of the
@@ -324,6 +327,13 @@ func (h *Handler) renderThread(ctx context.Context, st *site.Settings, p *blog.P
 			part.mentions = append(part.mentions, tc.view(&blog.ThreadNode{Comment: &mentions[i], Depth: 1}))
 		}
 		part.reactions = tc.reactionGroups(reactions)
+	}
+	render := h.renderedComment
+	for _, v := range part.thread {
+		v.render = render
+	}
+	for _, v := range part.mentions {
+		v.render = render
 	}
 	for o := range tc.origins {
 		part.photoOrigins = append(part.photoOrigins, o)

@@ -15,5 +15,5 @@ func (h *Handler) favicon(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, blog.ErrNotFound)
 		return
 	}
-	serveStatic(w, r, f)
+	h.serveStatic(w, r, f)
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/quirehq/quire/internal/blog"
 )
 
 // TestPageCacheKeepsEveryHeader checks that a page served from the cache
@@ -60,4 +62,41 @@ func mustReq(t *testing.T, method, path string) *http.Request {
 	}
 	req.RequestURI = path
 	return req
+}
+
+// TestThreadAfterChanges checks the comments kept rendered across content
+// versions: after a new reply, an edit and a removal, the page shows each
+// change and nothing of what was before, whatever was reused.
+func TestThreadAfterChanges(t *testing.T) {
+	e := newEnv(t)
+	ce := &commentEnv{env: e}
+	p := e.post("Thread Changes", day(2011, 1, 5), nil)
+	path := "/2011/01/05/thread-changes/"
+	first := ce.comment(p, 0, "Ann", "ann@example.org", "First words.", blog.CommentApproved)
+	second := ce.comment(p, 0, "Bob", "bob@example.org", "Second words.", blog.CommentApproved)
+	e.get(path).has(t, "First words.", "Second words.")
+	ce.comment(p, first.ID, "Cy", "cy@example.org", "A reply to Ann.", blog.CommentApproved)
+	r := e.get(path)
+	r.has(t, "First words.", "Second words.", "A reply to Ann.")
+	ctx := context.Background()
+	if _, err := e.st.DB().ExecContext(ctx, "UPDATE comments SET content_html = '<p>Edited words.</p>' WHERE id = "+itoa(second.ID)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.BumpContentVersion(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r = e.get(path)
+	r.has(t, "First words.", "Edited words.", "A reply to Ann.")
+	if strings.Contains(r.body, "Second words.") {
+		t.Error("the edited comment shows as it was")
+	}
+	if _, err := e.st.DB().ExecContext(ctx, "UPDATE comments SET status = 'spam' WHERE id = "+itoa(first.ID)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.BumpContentVersion(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r = e.get(path); strings.Contains(r.body, "First words.") || !strings.Contains(r.body, "Edited words.") {
+		t.Errorf("after marking the first comment spam:\n%s", r.body)
+	}
 }

@@ -18,6 +18,7 @@ type postCache struct {
 	version int64
 	born    time.Time
 	bySlug  map[string]*blog.Post
+	byID    map[int64]*blog.Post
 	adj     map[int64][2]*blog.Post
 }
 
@@ -28,9 +29,10 @@ const postCacheMax = 2000
 // The caller holds mu.
 func (c *postCache) reset(ver int64, now time.Time) {
 	if c.bySlug == nil || c.version != ver || now.Sub(c.born) >= chromeMaxAge || now.Before(c.born) ||
-		len(c.bySlug)+len(c.adj) > postCacheMax {
+		len(c.bySlug)+len(c.byID)+len(c.adj) > postCacheMax {
 		c.version, c.born = ver, now
 		c.bySlug = map[string]*blog.Post{}
+		c.byID = map[int64]*blog.Post{}
 		c.adj = map[int64][2]*blog.Post{}
 	}
 }
@@ -52,6 +54,33 @@ func (h *Handler) postBySlug(ctx context.Context, ver int64, slug string) (*blog
 	c.mu.Lock()
 	if c.version == ver {
 		c.bySlug[slug] = p
+	}
+	c.mu.Unlock()
+	return p, nil
+}
+
+// postByID returns the post or page id, any status (the sidebar's recent
+// comments name their posts by ID). A post read so is kept by its slug
+// too, so the page that shows it does not read it again.
+func (h *Handler) postByID(ctx context.Context, ver int64, id int64) (*blog.Post, error) {
+	c := &h.posts
+	c.mu.Lock()
+	c.reset(ver, h.Now())
+	p, ok := c.byID[id]
+	c.mu.Unlock()
+	if ok {
+		return p, nil
+	}
+	p, err := h.Store.Post(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.version == ver {
+		c.byID[id] = p
+		if _, ok := c.bySlug[p.Slug]; !ok && p.Slug != "" {
+			c.bySlug[p.Slug] = p
+		}
 	}
 	c.mu.Unlock()
 	return p, nil

@@ -87,7 +87,10 @@ func (h *Handler) postPassword(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, st.Path(st.PostPath(p)), http.StatusSeeOther)
 }
 
-func passwordCookieName(id int64) string { return "quire_post_" + strconv.FormatInt(id, 10) }
+func passwordCookieName(id int64) string { return passwordCookiePrefix + strconv.FormatInt(id, 10) }
+
+// passwordCookiePrefix begins the name of every protected post's cookie.
+const passwordCookiePrefix = "quire_post_"
 
 // passwordCookieOK reports whether the request carries a valid proof that
 // the reader typed p's current password.

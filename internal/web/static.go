@@ -2,9 +2,9 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/httpenc"
 	"github.com/quirehq/quire/internal/theme"
 )
 
@@ -17,25 +17,37 @@ func (h *Handler) staticFile(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, blog.ErrNotFound)
 		return
 	}
-	serveStatic(w, r, f)
+	h.serveStatic(w, r, f)
 }
 
 // serveStatic answers with the theme's static file f, revalidated by its
-// hash, and cached for a year when asked for with that hash as ?v=.
-func serveStatic(w http.ResponseWriter, r *http.Request, f *theme.StaticFile) {
-	etag := `"` + f.Hash + `"`
-	hd := w.Header()
-	hd.Set("ETag", etag)
-	if r.URL.Query().Get("v") == f.Hash {
-		hd.Set("Cache-Control", immutable)
-	} else {
-		hd.Set("Cache-Control", "public, max-age=0, must-revalidate")
+// hash, and cached for a year when asked for with that hash as ?v=. Each
+// file is compressed once per process, at the best levels, the first
+// time a client asks for each coding.
+func (h *Handler) serveStatic(w http.ResponseWriter, r *http.Request, f *theme.StaticFile) {
+	forever := r.URL.RawQuery != "" && r.URL.Query().Get("v") == f.Hash
+	h.staticResponses(f)[boolIndex(forever)].Serve(w, r)
+}
+
+// staticResponses returns f's two responses, made on first use: to be
+// revalidated, and immutable. They share one body.
+func (h *Handler) staticResponses(f *theme.StaticFile) *[2]*httpenc.Response {
+	if rs, ok := h.statics.Load(f); ok {
+		return rs.(*[2]*httpenc.Response)
 	}
-	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, etag) {
-		notModified(w)
-		return
+	body := httpenc.NewBody(f.Data, f.ContentType, httpenc.Static, nil)
+	rs := &[2]*httpenc.Response{}
+	for i, cc := range []string{"public, max-age=0, must-revalidate", immutable} {
+		rs[i] = httpenc.NewResponse(http.Header{"Etag": {`"` + f.Hash + `"`}, "Cache-Control": {cc},
+			"Content-Type": {f.ContentType}}, body)
 	}
-	hd.Set("Content-Type", f.ContentType)
-	hd.Set("Content-Length", strconv.Itoa(len(f.Data)))
-	_, _ = w.Write(f.Data)
+	got, _ := h.statics.LoadOrStore(f, rs)
+	return got.(*[2]*httpenc.Response)
+}
+
+func boolIndex(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

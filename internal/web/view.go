@@ -192,17 +192,15 @@ func (h *Handler) chromeFor(ctx context.Context, st *site.Settings, ver int64) (
 		return nil, fmt.Errorf("web: categories: %w", err)
 	}
 	c.categories = categoryTree(st, cats, totals)
-	if c.recentComments, err = h.recentComments(ctx, st, now); err != nil {
+	if c.recentComments, err = h.recentComments(ctx, st, ver, now); err != nil {
 		return nil, err
 	}
 	if c.lastMod, err = h.Store.LastModified(ctx); err != nil {
 		return nil, fmt.Errorf("web: last modified: %w", err)
 	}
 	var sb strings.Builder
-	if err := h.Theme.RenderPartAt(&sb, st.Prefix(), "sidebar-lists", struct {
-		Recent, Archives, Categories []link
-		RecentComments               []recentComment
-	}{c.recent, c.archives, c.categories, c.recentComments}); err != nil {
+	if err := h.Theme.RenderPartAt(&sb, st.Prefix(), "sidebar-lists", &sidebarView{Recent: c.recent, Archives: c.archives,
+		Categories: c.categories, RecentComments: c.recentComments, h: h}); err != nil {
 		return nil, fmt.Errorf("web: sidebar: %w", err)
 	}
 	c.sidebar = template.HTML(sb.String())
@@ -492,19 +490,19 @@ const recentCommentsShown = 5
 
 // recentComments lists the newest approved comments on public posts for
 // the sidebar, each linking to its place in the thread.
-func (h *Handler) recentComments(ctx context.Context, st *site.Settings, now time.Time) ([]recentComment, error) {
+func (h *Handler) recentComments(ctx context.Context, st *site.Settings, ver int64, now time.Time) ([]recentComment, error) {
 	list, err := h.Store.RecentComments(ctx, recentCommentsShown, now)
 	if err != nil {
 		return nil, fmt.Errorf("web: recent comments: %w", err)
 	}
-	link := h.commentLinker(st)
+	link := h.commentLinker(st, ver)
 	posts := map[int64]*blog.Post{}
 	out := make([]recentComment, 0, len(list))
 	for i := range list {
 		cm := &list[i]
 		p, ok := posts[cm.PostID]
 		if !ok {
-			if p, err = h.Store.Post(ctx, cm.PostID); err != nil {
+			if p, err = h.postByID(ctx, ver, cm.PostID); err != nil {
 				return nil, fmt.Errorf("web: recent comments: %w", err)
 			}
 			posts[cm.PostID] = p

@@ -72,6 +72,10 @@ type Handler struct {
 	pages pageCache // whole public responses, per content version
 
 	threads threadCache // rendered comment pages, shared by every reader
+
+	fragments fragmentCache // each comment with its replies, rendered, across versions
+
+	statics sync.Map // *theme.StaticFile → *[2]*httpenc.Response, made on first use
 }
 
 // New returns the reader-page handler.
