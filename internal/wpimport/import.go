@@ -407,6 +407,8 @@ func (im *importer) itemTerm(ctx context.Context, it wxr.ItemTerm) (int64, blog.
 	}
 	if added {
 		im.sum.count(kind).Added++
+	} else {
+		im.sum.count(kind).Unchanged++
 	}
 	im.terms[termKey{tax, slug}] = term.ID
 	return term.ID, tax, true, nil
