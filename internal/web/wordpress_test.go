@@ -96,9 +96,12 @@ func TestOldWordPressAddresses(t *testing.T) {
 	if r := e.get("/2020/01/01/" + mine.Slug + "/"); r.code != 200 {
 		t.Errorf("the site's own post: %d", r.code)
 	}
-	// A draft's ID reveals nothing.
-	if r := e.get("/?p=102"); r.code == http.StatusMovedPermanently {
-		t.Errorf("a draft's ?p= redirected to %s", r.hdr.Get("Location"))
+	// A draft's ID reveals nothing: it is a 404 like an ID that never
+	// existed, as on WordPress, never the home page under another address.
+	for _, u := range []string{"/?p=102", "/?p=99999", "/?page_id=99999", "/?cat=99999", "/?author=99999", "/?tag=no-such-tag"} {
+		if r := e.get(u); r.code != http.StatusNotFound {
+			t.Errorf("%s: %d (Location %q), want 404", u, r.code, r.hdr.Get("Location"))
+		}
 	}
 	if r := e.get("/no-such-thing/"); r.code != 404 {
 		t.Errorf("unknown address: %d", r.code)

@@ -27,7 +27,8 @@ func redirectPlain(w http.ResponseWriter, r *http.Request, path string) {
 // WordPress (?p=ID, ?page_id=ID, ?cat=ID, ?tag=slug, ?author=ID,
 // ?attachment_id=ID, ?feed=…) with 301 to the new address, and reports
 // whether it answered. IDs are looked up in what the import kept (wp_ids);
-// nothing not public is revealed.
+// one that names nothing public answers 404, whether it never existed or
+// is not public, so nothing is revealed.
 func (h *Handler) wpQuery(w http.ResponseWriter, r *http.Request, st *site.Settings) bool {
 	q := r.URL.Query()
 	ctx := r.Context()
@@ -36,6 +37,13 @@ func (h *Handler) wpQuery(w http.ResponseWriter, r *http.Request, st *site.Setti
 		return n, err == nil && n > 0
 	}
 	feed := q.Get("feed")
+	// An ID or slug that names nothing public is a 404, as on WordPress,
+	// never the home page under another address; other failures are the
+	// database's, answered as such.
+	notFound := func(err error) bool {
+		h.fail(w, r, err)
+		return true
+	}
 	switch {
 	case q.Has("p") || q.Has("page_id"):
 		old, ok := id("p")
@@ -47,7 +55,7 @@ func (h *Handler) wpQuery(w http.ResponseWriter, r *http.Request, st *site.Setti
 		}
 		p, ok := h.wpPost(ctx, old)
 		if !ok {
-			return false
+			return notFound(blog.ErrNotFound)
 		}
 		path := st.PostPath(p)
 		if feed != "" {
@@ -62,14 +70,14 @@ func (h *Handler) wpQuery(w http.ResponseWriter, r *http.Request, st *site.Setti
 		}
 		t, err := h.wpTerm(ctx, old)
 		if err != nil {
-			return false
+			return notFound(err)
 		}
 		redirectPlain(w, r, st.TermPath(t))
 		return true
 	case q.Has("tag"):
 		t, err := h.Store.TermByPath(ctx, blog.Tag, blog.Slugify(q.Get("tag")))
 		if err != nil {
-			return false
+			return notFound(err)
 		}
 		redirectPlain(w, r, st.TermPath(t))
 		return true
@@ -80,11 +88,11 @@ func (h *Handler) wpQuery(w http.ResponseWriter, r *http.Request, st *site.Setti
 		}
 		uid, err := h.Store.WPNewID(ctx, store.WPUser, old)
 		if err != nil {
-			return false
+			return notFound(err)
 		}
 		u, err := h.Store.User(ctx, uid)
 		if err != nil {
-			return false
+			return notFound(err)
 		}
 		redirectPlain(w, r, st.AuthorPath(u))
 		return true
@@ -95,11 +103,11 @@ func (h *Handler) wpQuery(w http.ResponseWriter, r *http.Request, st *site.Setti
 		}
 		mid, err := h.Store.WPNewID(ctx, store.WPAttachment, old)
 		if err != nil {
-			return false
+			return notFound(err)
 		}
 		m, err := h.Store.Media(ctx, mid)
 		if err != nil {
-			return false
+			return notFound(err)
 		}
 		redirectPlain(w, r, st.MediaPath(m, 0))
 		return true
