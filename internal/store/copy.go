@@ -46,6 +46,8 @@ var copyTables = []copyTable{
 	{"newsletter_issues", "id"},
 	{"newsletter_events", "id"},
 	{"newsletter_deliveries", "issue_id, subscriber_id"},
+	{"newsletter_batches", "issue_id, batch"},
+	{"newsletter_slots", "slot"},
 }
 
 // notCopied are tables that belong to the engine, the migration tool or the
