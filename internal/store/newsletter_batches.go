@@ -265,14 +265,14 @@ func (s *Store) ReclaimNewsletterBatch(ctx context.Context, issueID int64, batch
 	return n == 1, nil
 }
 
-// UnfinishedNewsletterBatches counts issue issueID's batches not done.
-func (s *Store) UnfinishedNewsletterBatches(ctx context.Context, issueID int64) (int, error) {
-	var n int
-	if err := s.conn.QueryRowContext(ctx, s.q("SELECT count(*) FROM newsletter_batches WHERE issue_id = ? AND state <> 'done'"),
-		issueID).Scan(&n); err != nil {
-		return 0, fmt.Errorf("store: newsletter batches: %w", err)
+// NewsletterBatchCounts counts issue issueID's batches, and those not
+// done.
+func (s *Store) NewsletterBatchCounts(ctx context.Context, issueID int64) (total, unfinished int, err error) {
+	if err := s.conn.QueryRowContext(ctx, s.q(`SELECT count(*), COALESCE(sum(CASE WHEN state <> 'done' THEN 1 ELSE 0 END), 0)
+		FROM newsletter_batches WHERE issue_id = ?`), issueID).Scan(&total, &unfinished); err != nil {
+		return 0, 0, fmt.Errorf("store: newsletter batches: %w", err)
 	}
-	return n, nil
+	return total, unfinished, nil
 }
 
 // Recipient is one delivery of a batch with the subscriber it goes to, as
@@ -423,4 +423,41 @@ func (s *Store) oneSlot(ctx context.Context, q string, args ...any) (*Newsletter
 	}
 	sl.Slot, sl.ClaimedAt = fromUnix(slot), fromUnix(claimed)
 	return &sl, nil
+}
+
+// UpdateNewsletterSlot records what went out at a slot claimed in the
+// same transaction.
+func (s *Store) UpdateNewsletterSlot(ctx context.Context, sl NewsletterSlot) error {
+	if _, err := s.conn.ExecContext(ctx, s.q("UPDATE newsletter_slots SET outcome = ?, issue_id = ?, detail = ? WHERE slot = ?"),
+		sl.Outcome, nullID(sl.IssueID), sl.Detail, sl.Slot.Unix()); err != nil {
+		return fmt.Errorf("store: newsletter slot: %w", err)
+	}
+	return nil
+}
+
+// TouchNewsletterBatch sets when a waiting batch of gen gen is next due.
+func (s *Store) TouchNewsletterBatch(ctx context.Context, issueID int64, batch, gen int, next time.Time) error {
+	if _, err := s.conn.ExecContext(ctx, s.q(`UPDATE newsletter_batches SET next_at = ?
+		WHERE issue_id = ? AND batch = ? AND gen = ? AND state = 'waiting'`), next.Unix(), issueID, batch, gen); err != nil {
+		return fmt.Errorf("store: newsletter batch: %w", err)
+	}
+	return nil
+}
+
+// NewsletterLockClass is the first key of the PostgreSQL advisory lock
+// LockNewsletter takes.
+const NewsletterLockClass = 0x6e6c // "nl"
+
+// LockNewsletter makes the transaction of s (made by InTx) the only one
+// starting newsletter issues until it ends, on every instance: the
+// weekly slot, due schedules and "send now" never start the same issue
+// twice. On SQLite every write transaction holds the write lock already.
+func (s *Store) LockNewsletter(ctx context.Context) error {
+	if s.txn == nil {
+		return errors.New("store: lock newsletter: not in a transaction")
+	}
+	if err := s.d.lockKey(ctx, s.txn, NewsletterLockClass, "start"); err != nil {
+		return fmt.Errorf("store: lock newsletter: %w", err)
+	}
+	return nil
 }
