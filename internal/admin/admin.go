@@ -1,6 +1,6 @@
 // Package admin serves the admin at /admin/: setup, login, posts and pages,
-// media, categories and tags, comments, users, settings, privacy tools and
-// the mail outbox.
+// media, categories and tags, comments, users, settings, privacy tools, the
+// newsletter (issues, the tip queue, subscribers) and the mail outbox.
 package admin
 
 import (
@@ -17,6 +17,7 @@ import (
 	"github.com/quirehq/quire/internal/linkback/send"
 	"github.com/quirehq/quire/internal/mail"
 	"github.com/quirehq/quire/internal/media"
+	"github.com/quirehq/quire/internal/newsletter"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
@@ -68,6 +69,9 @@ type Deps struct {
 	// Media checks and resizes uploads a few at a time; nil = one with
 	// media.DefaultBudget.
 	Media *media.Processor
+	// Newsletter is the weekly tip: its issues, subscribers and
+	// settings, and the editor's "Also send this post by email".
+	Newsletter *newsletter.Service
 }
 
 // Handler serves the admin.

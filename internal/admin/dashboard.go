@@ -15,6 +15,9 @@ type dashboardData struct {
 	Users           int
 	Drafts          []blog.Post
 	Scheduled       []blog.Post
+	// Weekly says when the next weekly tip goes and what it will be
+	// (editors and the owner).
+	Weekly string
 }
 
 // dashboard shows counts and quick links.
@@ -63,6 +66,14 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, u *blog.User
 		Statuses: []blog.Status{blog.StatusScheduled}, Limit: 5}); err != nil {
 		h.fail(w, r, err)
 		return
+	}
+	if u.CanEditOthers() && h.Newsletter != nil {
+		plan, err := h.Newsletter.NextWeekly(ctx, h.now())
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		d.Weekly = weeklyLine(plan)
 	}
 	h.render(w, r, http.StatusOK, "dashboard", &view{Title: "Dashboard", Section: "dashboard", D: d})
 }

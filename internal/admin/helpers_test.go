@@ -19,6 +19,7 @@ import (
 	"github.com/quirehq/quire/internal/auth"
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/jobs"
+	"github.com/quirehq/quire/internal/newsletter"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 	"github.com/quirehq/quire/internal/store/storetest"
@@ -39,6 +40,7 @@ type env struct {
 	sessions  *scs.SessionManager
 	overrides site.Overrides
 	fan       string // subscribed to follow-ups of every post addPost makes
+	sender    newsletter.Sender
 }
 
 func newEnv(t *testing.T) *env {
@@ -60,7 +62,8 @@ func (e *env) start() {
 	}
 	// The test client connects from loopback, trusted as a proxy, so a
 	// client can speak for any address with X-Forwarded-For (client.from).
-	e.app = apptest.New(e.t, e.st, apptest.Options{Overrides: e.overrides, TrustedProxies: "127.0.0.1", Passwords: e.passwords})
+	e.app = apptest.New(e.t, e.st, apptest.Options{Overrides: e.overrides, TrustedProxies: "127.0.0.1", Passwords: e.passwords,
+		Sender: e.sender})
 	e.site, e.mail, e.sessions = e.app.Site, e.app.Mail, e.app.App.Sessions
 	e.srv = httptest.NewServer(e.app.Handler)
 	e.t.Cleanup(e.srv.Close)

@@ -12,7 +12,8 @@ import (
 // confirmation step: "anonymize" does what WordPress's eraser does (the
 // name becomes "Anonymous"; email, website, IP address and browser are
 // cleared; the text stays), "delete" deletes the comments themselves. Both
-// drop every follow-up subscription of the address.
+// drop every follow-up subscription of the address, and its place on the
+// newsletter's list with its history.
 func (h *Handler) privacyErase(w http.ResponseWriter, r *http.Request, u *blog.User) {
 	ctx := r.Context()
 	email, fe := privacyEmail(r)
@@ -36,17 +37,10 @@ func (h *Handler) privacyErase(w http.ResponseWriter, r *http.Request, u *blog.U
 		return
 	}
 	var comments, subs int
+	var listed bool
 	err := h.Store.InTx(ctx, func(tx *store.Store) error {
 		var err error
-		if mode == "delete" {
-			comments, err = tx.DeleteCommentsByEmail(ctx, email)
-		} else {
-			comments, err = tx.AnonymizeCommentsByEmail(ctx, email)
-		}
-		if err != nil {
-			return err
-		}
-		subs, err = tx.ErasePrivacySubscriptions(ctx, email)
+		comments, subs, listed, err = eraseEmail(ctx, tx, email, mode)
 		return err
 	})
 	if err != nil {
@@ -57,8 +51,12 @@ func (h *Handler) privacyErase(w http.ResponseWriter, r *http.Request, u *blog.U
 	if mode == "delete" {
 		done = "deleted"
 	}
-	h.setFlash(r, "Erased what was held for that address: "+counted(comments, "comment")+" "+done+", "+
-		counted(subs, "follow-up record")+" removed.")
+	msg := "Erased what was held for that address: " + counted(comments, "comment") + " " + done + ", " +
+		counted(subs, "follow-up record") + " removed"
+	if listed {
+		msg += ", and it was taken off the newsletter's list"
+	}
+	h.setFlash(r, msg+".")
 	http.Redirect(w, r, "/admin/privacy", http.StatusSeeOther)
 }
 

@@ -12,12 +12,31 @@ import (
 // privacyExportDoc is the JSON a person gets when they ask what the site
 // holds about them.
 type privacyExportDoc struct {
-	Email          string                  `json:"email"`
-	Site           string                  `json:"site"`
-	ExportedAt     string                  `json:"exported_at"`
-	Comments       []privacyExportComment  `json:"comments"`
-	Subscriptions  []privacyExportFollowUp `json:"comment_subscriptions"`
-	FollowUpRecord *privacyExportRecord    `json:"comment_subscriber"`
+	Email          string                   `json:"email"`
+	Site           string                   `json:"site"`
+	ExportedAt     string                   `json:"exported_at"`
+	Comments       []privacyExportComment   `json:"comments"`
+	Subscriptions  []privacyExportFollowUp  `json:"comment_subscriptions"`
+	FollowUpRecord *privacyExportRecord     `json:"comment_subscriber"`
+	Newsletter     *privacyExportNewsletter `json:"newsletter_subscriber"`
+}
+
+// privacyExportNewsletter is the address's place on the newsletter's list
+// with its history.
+type privacyExportNewsletter struct {
+	Name          string               `json:"name"`
+	Status        string               `json:"status"`
+	Source        string               `json:"source"`
+	ConsentAt     string               `json:"consent_at,omitempty"`
+	ConsentSource string               `json:"consent_source,omitempty"`
+	CreatedAt     string               `json:"created_at"`
+	History       []privacyExportEvent `json:"history"`
+}
+
+type privacyExportEvent struct {
+	At     string `json:"at"`
+	Kind   string `json:"kind"`
+	Detail string `json:"detail,omitempty"`
 }
 
 type privacyExportComment struct {
@@ -100,6 +119,19 @@ func (h *Handler) privacyExport(w http.ResponseWriter, r *http.Request, u *blog.
 	}
 	if s := d.Subscriber; s != nil {
 		doc.FollowUpRecord = &privacyExportRecord{ConfirmedAt: rfc3339(s.ConfirmedAt), UnsubscribedAllAt: rfc3339(s.UnsubscribedAllAt)}
+	}
+	if s := d.Newsletter; s != nil {
+		nl := &privacyExportNewsletter{Name: s.Name, Status: string(s.Status), Source: s.Source, ConsentAt: rfc3339(s.ConsentAt),
+			ConsentSource: s.ConsentSource, CreatedAt: rfc3339(s.CreatedAt), History: []privacyExportEvent{}}
+		events, err := h.Store.SubscriberEvents(ctx, s.ID)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		for _, ev := range events {
+			nl.History = append(nl.History, privacyExportEvent{At: rfc3339(ev.At), Kind: string(ev.Kind), Detail: ev.Detail})
+		}
+		doc.Newsletter = nl
 	}
 	body, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {

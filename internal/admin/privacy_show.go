@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -17,13 +18,16 @@ type privacyData struct {
 	Comments   []blog.Comment
 	Subs       []store.PrivacySubscription
 	Subscriber *store.PrivacySubscriber
+	// Newsletter is the address's place on the newsletter's list, nil
+	// when it has none.
+	Newsletter *blog.Subscriber
 	// Confirm is "anonymize" or "delete" while asking to confirm an erase.
 	Confirm string
 }
 
 // Empty reports whether nothing at all is held for the address.
 func (d *privacyData) Empty() bool {
-	return len(d.Comments) == 0 && len(d.Subs) == 0 && d.Subscriber == nil
+	return len(d.Comments) == 0 && len(d.Subs) == 0 && d.Subscriber == nil && d.Newsletter == nil
 }
 
 // privacyShow shows the form that asks which email address to look for.
@@ -46,7 +50,7 @@ func privacyEmail(r *http.Request) (string, blog.FieldErrors) {
 }
 
 // privacyRecords gathers everything held for email: comments (every
-// status) and follow-up subscriptions.
+// status), follow-up subscriptions and the newsletter's subscriber.
 func (h *Handler) privacyRecords(ctx context.Context, email string) (*privacyData, error) {
 	d := &privacyData{Email: email, Searched: true}
 	const batch = 500
@@ -62,6 +66,13 @@ func (h *Handler) privacyRecords(ctx context.Context, email string) (*privacyDat
 	}
 	var err error
 	if d.Subs, d.Subscriber, err = h.Store.PrivacySubscriptions(ctx, email); err != nil {
+		return nil, err
+	}
+	sub, err := h.Store.SubscriberByEmail(ctx, email)
+	switch {
+	case err == nil:
+		d.Newsletter = sub
+	case !errors.Is(err, blog.ErrNotFound):
 		return nil, err
 	}
 	return d, nil

@@ -64,6 +64,21 @@ var funcs = template.FuncMap{
 		return false
 	},
 	"itoa": func(n int64) string { return strconv.FormatInt(n, 10) },
+	"nsf":  newSettingField,
+}
+
+// settingField is one setting's input as a form partial draws it.
+type settingField struct {
+	Key, Label, Value, Default, Err string
+}
+
+// FieldMsg is what the "fielderr" partial takes.
+func (f settingField) FieldMsg() fieldMsg { return fieldMsg{f.Key, f.Err} }
+
+// newSettingField gathers what a setting's input shows: its value as
+// typed, its label, its default and its problem.
+func newSettingField(v map[string]string, fe blog.FieldErrors, key, label, def string) settingField {
+	return settingField{Key: key, Label: label, Value: v[key], Default: def, Err: fe[key]}
 }
 
 // mustParsePages parses each page template with the layout. The templates

@@ -90,6 +90,31 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	handle("POST /admin/privacy/export", h.needs(owner, h.privacyExport))
 	handle("POST /admin/privacy/erase", h.needs(owner, h.privacyErase))
 
+	// The newsletter: editors write, queue, schedule and send issues; the
+	// owner manages subscribers (personal data) and the settings.
+	handle("GET /admin/newsletter/{$}", h.needs(editor, h.issuesList))
+	handle("GET /admin/newsletter/settings", h.needs(owner, h.newsletterSettingsShow))
+	handle("POST /admin/newsletter/settings", h.needs(owner, h.newsletterSettingsSave))
+	handle("GET /admin/newsletter/new", h.needs(editor, h.issueNew))
+	handle("POST /admin/newsletter/new", h.needs(editor, h.issueSave))
+	handle("GET /admin/newsletter/{id}", h.needs(editor, h.issueEdit))
+	handle("POST /admin/newsletter/{id}", h.needs(editor, h.issueSave))
+	handle("GET /admin/newsletter/{id}/preview", h.needs(editor, h.issuePreview))
+	handle("GET /admin/newsletter/{id}/mail.html", h.needs(editor, h.issueMailHTML))
+	handle("GET /admin/newsletter/{id}/send", h.needs(editor, h.issueSendConfirm))
+	handle("POST /admin/newsletter/{id}/send", h.needs(editor, h.issueSend))
+	handle("POST /admin/newsletter/{id}/queue", h.needs(editor, h.issueQueue))
+	handle("POST /admin/newsletter/{id}/move", h.needs(editor, h.issueMove))
+	handle("POST /admin/newsletter/{id}/delete", h.needs(editor, h.issueDelete))
+
+	handle("GET /admin/subscribers/{$}", h.needs(owner, h.subscribersList))
+	handle("POST /admin/subscribers/{$}", h.needs(owner, h.subscriberAdd))
+	handle("POST /admin/subscribers/import", h.needs(owner, h.subscribersImport))
+	handle("GET /admin/subscribers/export", h.needs(owner, h.subscribersExport))
+	handle("GET /admin/subscribers/{id}", h.needs(owner, h.subscriberShow))
+	handle("POST /admin/subscribers/{id}/status", h.needs(owner, h.subscriberStatus))
+	handle("POST /admin/subscribers/{id}/erase", h.needs(owner, h.subscriberErase))
+
 	handle("GET /admin/outbox/{$}", h.needs(owner, h.outboxList))
 	handle("GET /admin/outbox/{id}", h.needs(owner, h.outboxShow))
 	handle("GET /admin/outbox/{id}/html", h.needs(owner, h.outboxHTML))

@@ -148,7 +148,16 @@ func New(c Config) (*App, error) {
 	sendFetch := c.Outbound
 	sendFetch.Timeout = 10 * time.Second
 	links := &send.Sender{Store: st, Site: s, HTTP: safehttp.New(sendFetch), Logger: log, Now: c.Now}
-	qc.Linkbacks, qc.Published = links, links.Published
+	qc.Linkbacks = links
+	// A scheduled post published by its job: its linkbacks, and its
+	// issue when "Also send this post by email" was ticked, are written
+	// in the job's transaction.
+	qc.Published = func(ctx context.Context, tx *store.Store, postID int64) error {
+		if err := links.Published(ctx, tx, postID); err != nil {
+			return err
+		}
+		return news.PostPublished(ctx, tx, postID)
+	}
 	if engine != nil {
 		qc.Newsletter = engine
 	}
@@ -178,7 +187,7 @@ func New(c Config) (*App, error) {
 			Mastodon: web.NewMastodonServers(safehttp.New(mastodon)), Trackback: linkbacks.Trackback,
 			Newsletter: news},
 		Admin: admin.Deps{Store: st, Site: s, Sessions: sessions, Mailer: queue, Jobs: queue, Logger: log, Now: c.Now,
-			MailTest: c.Mail, Notify: notifier, Passwords: c.Passwords, Links: links},
+			MailTest: c.Mail, Notify: notifier, Passwords: c.Passwords, Links: links, Newsletter: news},
 		Mounts:   mounts,
 		Sessions: sessions,
 		ClientIP: c.ClientIP,

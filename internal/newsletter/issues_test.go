@@ -174,63 +174,86 @@ func TestIssueMessage(t *testing.T) {
 func TestPostMailedOnceWhenPublished(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	p := &blog.Post{Type: blog.TypePost, Status: blog.StatusPublished, Title: "What Business Are You In?", Body: "Think.",
-		BodyHTML: "<p>Think.</p>", PublishedAt: f.clock.Now().Add(-time.Minute)}
-	save := func() error {
-		return f.st.InTx(ctx, func(tx *store.Store) error {
+	yes, no := true, false
+	saveWith := func(p *blog.Post, want *bool) *blog.Issue {
+		t.Helper()
+		var is *blog.Issue
+		if err := f.st.InTx(ctx, func(tx *store.Store) error {
 			if _, err := tx.SavePost(ctx, p); err != nil {
 				return err
 			}
-			return f.n.PostSaved(ctx, tx, p)
-		})
-	}
-	for i := 0; i < 3; i++ {
-		if err := save(); err != nil {
+			var err error
+			is, err = f.n.PostSaved(ctx, tx, p, want)
+			return err
+		}); err != nil {
 			t.Fatal(err)
 		}
+		return is
+	}
+	p := &blog.Post{Type: blog.TypePost, Status: blog.StatusPublished, Title: "What Business Are You In?", Body: "Think.",
+		BodyHTML: "<p>Think.</p>", Excerpt: "The question.", PublishedAt: f.clock.Now().Add(-time.Minute)}
+	for _, want := range []*bool{&yes, &yes, nil, &no} {
+		saveWith(p, want)
 	}
 	if got := f.sender.handed(); len(got) != 1 {
 		t.Fatalf("the post was handed to the engine %d times, want once", len(got))
 	}
 	is, err := f.st.IssueByPost(ctx, p.ID)
-	if err != nil || is.Kind != blog.IssuePost || is.Subject != p.Title || is.Status != blog.IssueSending {
+	if err != nil || is.Kind != blog.IssuePost || is.Subject != p.Title || is.Preheader != "The question." || is.Status != blog.IssueSending {
 		t.Errorf("the post's issue: %+v, %v", is, err)
 	}
 
-	// A post scheduled for later: an issue scheduled for its time, moved
-	// with it, and not started.
+	// A post scheduled for later: its issue waits as a draft with the
+	// latest text, and starts in the publishing job's transaction.
 	later := &blog.Post{Type: blog.TypePost, Status: blog.StatusScheduled, Title: "Later", Body: "Soon.", BodyHTML: "<p>Soon.</p>",
 		PublishedAt: f.clock.Now().Add(48 * time.Hour)}
-	for _, at := range []time.Time{later.PublishedAt, later.PublishedAt.Add(time.Hour)} {
-		later.PublishedAt = at
-		if err := f.st.InTx(ctx, func(tx *store.Store) error {
-			if _, err := tx.SavePost(ctx, later); err != nil {
-				return err
-			}
-			return f.n.PostSaved(ctx, tx, later)
-		}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	is, err = f.st.IssueByPost(ctx, later.ID)
-	if err != nil || is.Status != blog.IssueScheduled || !is.ScheduledAt.Equal(later.PublishedAt.Truncate(time.Second)) {
-		t.Errorf("the scheduled post's issue: %+v, %v", is, err)
+	saveWith(later, &yes)
+	later.Title = "Later, edited"
+	if is := saveWith(later, nil); is == nil || is.Status != blog.IssueDraft || is.Subject != "Later, edited" {
+		t.Errorf("the scheduled post's issue: %+v", is)
 	}
 	if got := f.sender.handed(); len(got) != 1 {
 		t.Errorf("a scheduled post was started: %v", got)
 	}
-	// A draft or a page: nothing.
-	draft := &blog.Post{Type: blog.TypePost, Status: blog.StatusDraft, Title: "Draft", Body: "x", BodyHTML: "<p>x</p>"}
+	f.clock.add(49 * time.Hour)
 	if err := f.st.InTx(ctx, func(tx *store.Store) error {
-		if _, err := tx.SavePost(ctx, draft); err != nil {
+		if _, err := tx.PublishIfDue(ctx, later.ID, f.clock.Now()); err != nil {
 			return err
 		}
-		return f.n.PostSaved(ctx, tx, draft)
+		return f.n.PostPublished(ctx, tx, later.ID)
 	}); err != nil {
 		t.Fatal(err)
 	}
+	if is, err := f.st.IssueByPost(ctx, later.ID); err != nil || is.Status != blog.IssueSending {
+		t.Errorf("the scheduled post's issue once published: %+v, %v", is, err)
+	}
+	if got := f.sender.handed(); len(got) != 2 {
+		t.Errorf("handed %v, want the published post's issue too", got)
+	}
+
+	// Unticked before publishing: the waiting issue is withdrawn.
+	draft := &blog.Post{Type: blog.TypePost, Status: blog.StatusDraft, Title: "Draft", Body: "x", BodyHTML: "<p>x</p>"}
+	if is := saveWith(draft, &yes); is == nil || is.Status != blog.IssueDraft {
+		t.Errorf("a draft ticked: %+v", is)
+	}
+	saveWith(draft, &no)
 	if _, err := f.st.IssueByPost(ctx, draft.ID); !errors.Is(err, blog.ErrNotFound) {
-		t.Errorf("a draft got an issue: %v", err)
+		t.Errorf("an unticked draft kept its issue: %v", err)
+	}
+	// A page: nothing.
+	page := &blog.Post{Type: blog.TypePage, Status: blog.StatusPublished, Title: "About", Body: "x", BodyHTML: "<p>x</p>",
+		PublishedAt: f.clock.Now().Add(-time.Minute)}
+	if is := saveWith(page, &yes); is != nil {
+		t.Errorf("a page got an issue: %+v", is)
+	}
+	// Sending a post's issue on its own before the post is out: refused.
+	waiting := &blog.Post{Type: blog.TypePost, Status: blog.StatusDraft, Title: "Waiting", Body: "x", BodyHTML: "<p>x</p>"}
+	wi := saveWith(waiting, &yes)
+	for name, err := range map[string]error{"send": f.n.SendNow(ctx, wi.ID), "queue": f.n.QueueIssue(ctx, wi.ID),
+		"schedule": f.n.ScheduleIssue(ctx, wi.ID, f.clock.Now().Add(time.Hour))} {
+		if !errors.Is(err, newsletter.ErrFollowsPost) {
+			t.Errorf("%s a waiting post's issue: %v", name, err)
+		}
 	}
 }
 

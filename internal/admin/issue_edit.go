@@ -1,0 +1,54 @@
+package admin
+
+import (
+	"net/http"
+
+	"github.com/quirehq/quire/internal/blog"
+)
+
+// issueReport is what the page of an issue going out or sent shows.
+type issueReport struct {
+	issueRow
+	Post       *blog.Post
+	ArchiveURL string
+}
+
+// issueEdit shows an issue: the editor while it can change, else what
+// became of it (its deliveries counted) with its preview.
+func (h *Handler) issueEdit(w http.ResponseWriter, r *http.Request, u *blog.User) {
+	ctx := r.Context()
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	is, err := h.Store.Issue(ctx, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	set, _, err := h.Site.Current(ctx)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if is.Editable() {
+		h.showIssueForm(w, r, http.StatusOK, issueFormFrom(is, set.Loc), nil)
+		return
+	}
+	row, err := h.issueRow(ctx, *is)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	rep := issueReport{issueRow: row}
+	if is.PostID != 0 {
+		if p, err := h.Store.Post(ctx, is.PostID); err == nil {
+			rep.Post = p
+		}
+	}
+	if set.Newsletter.Archive && is.Status == blog.IssueSent {
+		rep.ArchiveURL = issueArchivePath(is.ID)
+	}
+	h.render(w, r, http.StatusOK, "newsletter_issue", &view{Title: is.Subject, Section: "newsletter", D: rep})
+}
