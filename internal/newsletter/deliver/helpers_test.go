@@ -176,3 +176,7 @@ func byRecipient(msgs []*netmail.Message) map[string][]*netmail.Message {
 }
 
 type storeChange = store.SubscriberChange
+
+func storeFilter(statuses ...blog.IssueStatus) store.IssueFilter {
+	return store.IssueFilter{Statuses: statuses}
+}
