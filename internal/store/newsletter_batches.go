@@ -329,15 +329,17 @@ var ErrLeaseLost = errors.New("store: the batch's lease was lost")
 // status and the batch's lease, and moves the delivery from queued (or
 // sending, left by a process that died) to sending, counting the attempt
 // — only when the subscriber is active now and owner still holds the
-// batch under gen. It reports whether it did; when it did not,
+// batch under gen. messageID is the Message-ID the message carries (the
+// sending process's mail domain; the same on every attempt while that
+// does not change). It reports whether it did; when it did not,
 // WhyNotStarted says why.
-func (s *Store) StartDelivery(ctx context.Context, issueID, subscriberID int64, batch, gen int, owner string, now time.Time) (bool, error) {
+func (s *Store) StartDelivery(ctx context.Context, issueID, subscriberID int64, batch, gen int, owner, messageID string, now time.Time) (bool, error) {
 	res, err := s.conn.ExecContext(ctx, s.q(`UPDATE newsletter_deliveries SET state = 'sending', attempts = attempts + 1,
-		sending_at = ?, updated_at = ?, error = ''
+		sending_at = ?, updated_at = ?, error = '', message_id = ?
 		WHERE issue_id = ? AND subscriber_id = ? AND state IN ('queued', 'sending')
 		AND EXISTS (SELECT 1 FROM newsletter_subscribers WHERE id = ? AND status = 'active')
 		AND EXISTS (SELECT 1 FROM newsletter_batches WHERE issue_id = ? AND batch = ? AND gen = ? AND owner = ? AND state = 'running')`),
-		now.Unix(), now.Unix(), issueID, subscriberID, subscriberID, issueID, batch, gen, owner)
+		now.Unix(), now.Unix(), messageID, issueID, subscriberID, subscriberID, issueID, batch, gen, owner)
 	if err != nil {
 		return false, fmt.Errorf("store: start delivery: %w", err)
 	}

@@ -34,6 +34,7 @@ type run struct {
 	prepared *newsletter.IssueMail
 	limit    int // bounce limit
 	rate     int
+	domain   string // of the From address, for Message-IDs
 
 	renewed  atomic.Int64 // when the lease was last renewed (Unix ms, real clock)
 	deadline time.Time
@@ -130,7 +131,7 @@ func (r *run) send(ctx context.Context) (runResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("deliver: settings: %w", err)
 	}
-	r.limit, r.rate = set.Newsletter.BounceLimit, set.Newsletter.RatePerSecond
+	r.limit, r.rate, r.domain = set.Newsletter.BounceLimit, set.Newsletter.RatePerSecond, set.MailDomain()
 	conns := max(set.Newsletter.Connections, 1)
 	if l, ok := e.Mail.(limiter); ok {
 		l.SetLimit(conns)
@@ -217,7 +218,10 @@ func (r *run) deliver(ctx context.Context, rc *store.Recipient) (outcome, error)
 	if err != nil {
 		return stopped, err
 	}
-	m.MessageID = rc.MessageID
+	// The Message-ID is stable per issue and subscriber (on the serving
+	// process's mail domain): a message sent again is recognisably the
+	// same one.
+	m.MessageID = blog.DeliveryMessageID(j.IssueID, rc.SubscriberID, r.domain)
 	if err := m.Validate(); err != nil {
 		// No attempt can send this one (an address that is not one).
 		_, serr := e.Store.SetDeliveryState(ctx, j.IssueID, rc.SubscriberID, []blog.DeliveryState{blog.DeliveryQueued, blog.DeliverySending},
@@ -227,7 +231,7 @@ func (r *run) deliver(ctx context.Context, rc *store.Recipient) (outcome, error)
 	if err := e.pace.wait(ctx, r.rate); err != nil {
 		return stopped, nil
 	}
-	started, err := e.Store.StartDelivery(ctx, j.IssueID, rc.SubscriberID, j.Batch, j.Gen, e.owner, e.Now())
+	started, err := e.Store.StartDelivery(ctx, j.IssueID, rc.SubscriberID, j.Batch, j.Gen, e.owner, m.MessageID, e.Now())
 	if err != nil {
 		return stopped, err
 	}

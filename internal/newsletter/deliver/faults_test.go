@@ -220,7 +220,7 @@ func TestDeadProcessBatchIsTakenBack(t *testing.T) {
 	if ok, err := f.st.ClaimNewsletterBatch(ctx, is.ID, 1, 0, "dead:1", now.Add(-time.Second), now); !ok || err != nil {
 		t.Fatal(ok, err)
 	}
-	if ok, err := f.st.StartDelivery(ctx, is.ID, subs[0].ID, 1, 0, "dead:1", now); !ok || err != nil {
+	if ok, err := f.st.StartDelivery(ctx, is.ID, subs[0].ID, 1, 0, "dead:1", "x@y", now); !ok || err != nil {
 		t.Fatal(ok, err)
 	}
 	// Batch 2: a live process, slow.
