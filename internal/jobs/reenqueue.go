@@ -23,7 +23,7 @@ var unfinished = []rivertype.JobState{
 	rivertype.JobStateScheduled,
 }
 
-// Reenqueue copies the publish, mail and linkback jobs that had not finished in
+// Reenqueue copies the publish, mail, linkback and newsletter batch jobs that had not finished in
 // src's queue into dst's, keeping when they are due, and returns how many
 // it enqueued: after quire copy-db the new database goes on with the work
 // the old one had waiting. Periodic jobs are not copied (the queue makes
