@@ -46,6 +46,8 @@ Usage:
   quire user add [flags]       add a user who can log in to /admin/
   quire post publish PATH...   publish Markdown files with front matter
   quire comments list|approve|unapprove|spam|trash|delete   moderate comments
+  quire subscribers list|add|import|export|remove   the newsletter's subscribers
+  quire newsletter list|send   the newsletter's issues; send one from a Markdown file
   quire copy-db --from A --to B   copy a whole site between SQLite and PostgreSQL
   quire backup FILE            write a consistent copy of a running SQLite site
 
@@ -73,21 +75,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = cmdPost(ctx, args[1:], getenv, stdout, stderr)
 	case "comments":
 		err = cmdComments(ctx, args[1:], getenv, stdout, stderr)
+	case "subscribers":
+		err = cmdSubscribers(ctx, args[1:], getenv, stdout, stderr)
+	case "newsletter":
+		err = cmdNewsletter(ctx, args[1:], getenv, stdout, stderr)
 	case "copy-db":
 		err = cmdCopyDB(ctx, args[1:], getenv, stdout, stderr)
 	case "backup":
 		err = cmdBackup(ctx, args[1:], getenv, stdout, stderr)
 	default:
-		return config.Usagef("unknown command %q; the commands are serve, migrate, user, post, comments, copy-db and backup (see quire --help)", args[0])
+		return config.Usagef("unknown command %q; the commands are serve, migrate, user, post, comments, subscribers, newsletter, copy-db and backup (see quire --help)", args[0])
 	}
 	return inCommand(commandName(args), err)
 }
 
 // subcommands are the second words that name a command of their own.
 var subcommands = map[string][]string{
-	"user":     {"add"},
-	"post":     {"publish"},
-	"comments": {"list", "approve", "unapprove", "spam", "trash", "delete"},
+	"user":        {"add"},
+	"post":        {"publish"},
+	"comments":    {"list", "approve", "unapprove", "spam", "trash", "delete"},
+	"subscribers": {"list", "add", "import", "export", "remove"},
+	"newsletter":  {"list", "send"},
 }
 
 // commandName is the command args run, as errors name it: "serve",

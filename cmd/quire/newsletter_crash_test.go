@@ -21,10 +21,10 @@ import (
 // crashSubscribers is how many subscribers the crash tests send to.
 const crashSubscribers = 2000
 
-// newsletterSite prepares a migrated database with crashSubscribers active
+// crashSite prepares a migrated database with crashSubscribers active
 // subscribers and a send rate low enough (400 a second) for a test to
 // stop a process in the middle of an issue, and returns the store.
-func newsletterSite(t *testing.T, env map[string]string, target string) *store.Store {
+func crashSite(t *testing.T, env map[string]string, target string) *store.Store {
 	t.Helper()
 	ctx := context.Background()
 	if r := quire(t, env, "", "migrate"); r.code != 0 {
@@ -173,7 +173,7 @@ func killWhenHalfway(t *testing.T, sink *mailtest.Server, in *instance) int {
 func TestNewsletterSurvivesKill(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"QUIRE_DATA": dir}
-	st := newsletterSite(t, env, filepath.Join(dir, "quire.db"))
+	st := crashSite(t, env, filepath.Join(dir, "quire.db"))
 	sink := mailtest.Start(t)
 	args := []string{"--data", dir, "--smtp-url", sink.URL(), "--mail-from", "tips@example.com"}
 	first := startInstances(t, 1, args...)[0]
@@ -208,7 +208,7 @@ func TestNewsletterSurvivesKill(t *testing.T) {
 func TestNewsletterTwoInstancesSurviveKill(t *testing.T) {
 	dbURL := storetest.EmptyURL(t)
 	env := map[string]string{"QUIRE_DATABASE_URL": dbURL}
-	st := newsletterSite(t, env, dbURL)
+	st := crashSite(t, env, dbURL)
 	sink := mailtest.Start(t)
 	args := []string{"--database-url", dbURL, "--smtp-url", sink.URL(), "--mail-from", "tips@example.com"}
 	ins := startInstances(t, 2, args...)

@@ -11,6 +11,7 @@ import (
 	"github.com/quirehq/quire/internal/config"
 	"github.com/quirehq/quire/internal/jobs"
 	"github.com/quirehq/quire/internal/linkback/send"
+	"github.com/quirehq/quire/internal/newsletter"
 	"github.com/quirehq/quire/internal/publish"
 	"github.com/quirehq/quire/internal/site"
 )
@@ -20,8 +21,9 @@ func cmdPost(ctx context.Context, args []string, getenv func(string) string, std
 		"Publishes Markdown files with YAML front matter (a folder is read recursively, all or nothing).\n" +
 		"Publishing a file again updates its post.\n\n" +
 		"Front matter keys: title, slug, date, tags, categories, status, excerpt, draft, published,\n" +
-		"type (post or page), parent, password, image, and pings (false: refuse pingbacks, trackbacks\n" +
-		"and webmentions; without it a new post takes the site's default)."
+		"type (post or page), parent, password, image, pings (false: refuse pingbacks, trackbacks\n" +
+		"and webmentions; without it a new post takes the site's default), and email (true: also send\n" +
+		"the post to the newsletter's active subscribers, once, as soon as it is published)."
 	if len(args) == 0 || args[0] != "publish" {
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
 			fmt.Fprintln(stdout, synopsis)
@@ -63,15 +65,29 @@ func cmdPost(ctx context.Context, args []string, getenv func(string) string, std
 	// So are the jobs that tell the sites the posts link to; the serving
 	// process sends them, with its own base URL.
 	links := &send.Sender{Store: st, Site: s, Jobs: queue}
+	// And "email: true": the post's newsletter issue, started when the
+	// post is public.
+	mail := &newsletter.Service{Store: st, Site: s, Jobs: queue, Sender: issueSender(st, s, queue)}
 	results, err := publish.Files(ctx, publish.Options{
-		Store: st, Settings: set, Jobs: queue, Links: links, AuthorID: authorID,
+		Store: st, Settings: set, Jobs: queue, Links: links, Mail: mail, AuthorID: authorID,
 		Warn: func(msg string) { fmt.Fprintln(stderr, "warning:", msg) },
 	}, fs.Args())
 	if err != nil {
 		return err // a file that cannot be published is a failure (exit 1), its message names the file
 	}
 	for _, r := range results {
-		fmt.Fprintf(stdout, "%-9s %s  %s\n", r.Action, r.Path, r.URL)
+		line := fmt.Sprintf("%-9s %s  %s", r.Action, r.Path, r.URL)
+		switch r.Email {
+		case "sending":
+			line += "  (going out by email)"
+		case "waits":
+			line += "  (email waits until it is published)"
+		case "held":
+			line += "  (email held: this command cannot send mail; use Send now in the admin's Newsletter)"
+		case "already":
+			line += "  (emailed before: not again)"
+		}
+		fmt.Fprintln(stdout, line)
 	}
 	return nil
 }

@@ -130,7 +130,7 @@ func TestIssueWrittenPreviewedTestedQueuedScheduledSent(t *testing.T) {
 	page := "/admin/newsletter/" + strconv.FormatInt(id, 10)
 	r := c.get(page)
 	mustStatus(t, r, http.StatusOK)
-	mustContain(t, r, `value="Ask one question"`, "3 active subscribers would receive it now", "Send now…")
+	mustContain(t, r, `value="Ask one question"`, "Active subscribers, who would receive it now: 3.", "Send now…")
 
 	// The preview: the text part, and the HTML in a sandboxed frame of
 	// its own, which only the admin's pages may frame.

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -42,6 +43,10 @@ type postForm struct {
 	// TrackbacksSent tells a form that had it from one that did not.
 	Trackbacks     string
 	TrackbacksSent bool
+	// Email is "Also send this post by email" ticked; EmailSent tells a
+	// form that had the box from one that did not.
+	Email     bool
+	EmailSent bool
 
 	Existing   *blog.Post // nil for a new post
 	ViewURL    string     // reader URL of a public post
@@ -56,7 +61,17 @@ type postForm struct {
 	// Outbound lists the pages the post links to (and its trackbacks),
 	// with how telling each of them went.
 	Outbound []outboundRow
+	// EmailIssue is the issue that mails the post, nil when none;
+	// EmailOffered shows the box (a post, to an editor or the owner, not
+	// mailed yet); Subscribers is how many are active.
+	EmailIssue   *blog.Issue
+	EmailOffered bool
+	Subscribers  int
 }
+
+// EmailGone reports whether the post has gone out by email (or is going
+// out now): it never goes again.
+func (f *postForm) EmailGone() bool { return f.EmailIssue != nil && !f.EmailIssue.Editable() }
 
 // mediaChoice is an image offered in a picker, with its thumbnail URL.
 type mediaChoice struct {
@@ -139,6 +154,9 @@ func formFromRequest(r *http.Request, typ blog.PostType) *postForm {
 	}
 	if r.PostFormValue("pings_field") == "1" {
 		f.PingsSent, f.PingsClosed = true, r.PostFormValue("pings_open") != "1"
+	}
+	if r.PostFormValue("email_field") == "1" {
+		f.EmailSent, f.Email = true, r.PostFormValue("email") == "1"
 	}
 	if r.PostFormValue("trackbacks_field") == "1" {
 		f.TrackbacksSent, f.Trackbacks = true, strings.ReplaceAll(r.PostFormValue("trackbacks"), "\r\n", "\n")
@@ -252,9 +270,40 @@ func (h *Handler) showPostForm(w http.ResponseWriter, r *http.Request, status in
 		h.fail(w, r, err)
 		return
 	}
+	if err := h.fillEmail(r.Context(), f, userFrom(r.Context())); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	title := "New " + f.Noun()
 	if f.ID != 0 {
 		title = "Edit " + f.Noun()
 	}
 	h.render(w, r, status, "post_form", &view{Title: title, Section: f.Noun() + "s", Errors: fe, D: f})
+}
+
+// fillEmail loads what "Also send this post by email" shows: the post's
+// issue, whether the box is offered, and how many would receive it.
+func (h *Handler) fillEmail(ctx context.Context, f *postForm, u *blog.User) error {
+	if h.Newsletter == nil || f.Type != blog.TypePost {
+		return nil
+	}
+	if f.ID != 0 {
+		is, err := h.Store.IssueByPost(ctx, f.ID)
+		switch {
+		case err == nil:
+			f.EmailIssue = is
+		case !errors.Is(err, blog.ErrNotFound):
+			return err
+		}
+	}
+	if !f.EmailSent {
+		f.Email = f.EmailIssue != nil && f.EmailIssue.Editable()
+	}
+	f.EmailOffered = u != nil && u.CanEditOthers() && !f.EmailGone()
+	counts, err := h.Store.SubscriberCounts(ctx)
+	if err != nil {
+		return err
+	}
+	f.Subscribers = counts[blog.SubscriberActive]
+	return nil
 }

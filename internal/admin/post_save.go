@@ -81,10 +81,17 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User)
 			fe = blog.FieldErrors{"body": le.Message() + "."}
 		}
 	}
+	var before, mailed *blog.Issue
 	if len(fe) == 0 {
 		// The post, the job that publishes it later and the jobs that tell
 		// the pages it links to are one write.
-		var scheduleErr, linksErr error
+		var scheduleErr, linksErr, mailErr error
+		if existing != nil && h.Newsletter != nil {
+			if before, err = h.Store.IssueByPost(ctx, existing.ID); err != nil && !errors.Is(err, blog.ErrNotFound) {
+				h.fail(w, r, err)
+				return
+			}
+		}
 		err := h.Store.InTx(ctx, func(tx *store.Store) error {
 			changed, err := tx.SavePost(ctx, p)
 			if err != nil {
@@ -97,13 +104,30 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User)
 			}
 			linksErr = h.postChanged(ctx, tx, p.ID, send.Change{Content: changed,
 				SetTrackbacks: f.TrackbacksSent, Trackbacks: trackbacks})
-			return linksErr
+			if linksErr != nil {
+				return linksErr
+			}
+			// "Also send this post by email": its issue is written, and
+			// handed to the sending engine when the post is public, with
+			// the post; at most once however often it is saved.
+			if h.Newsletter != nil {
+				var want *bool
+				if f.EmailSent && u.CanEditOthers() {
+					want = &f.Email
+				}
+				mailed, mailErr = h.Newsletter.PostSaved(ctx, tx, p, want)
+			}
+			return mailErr
 		})
 		if verrs, ok := blog.AsValidation(err); ok {
 			fe = verrs
 		} else if err != nil && scheduleErr != nil {
 			h.logError(r, err)
 			fe = blog.FieldErrors{"published_at": "The publishing job could not be scheduled, so nothing was saved. " +
+				"Please try again in a moment."}
+		} else if err != nil && mailErr != nil && !store.IsUnavailable(err) {
+			h.logError(r, err)
+			fe = blog.FieldErrors{"email": "The email to subscribers could not be started, so nothing was saved. " +
 				"Please try again in a moment."}
 		} else if err != nil && linksErr != nil && !store.IsUnavailable(err) {
 			h.logError(r, err)
@@ -129,8 +153,22 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User)
 	case blog.StatusScheduled:
 		msg = "Scheduled for " + p.PublishedAt.In(set.Loc).Format("2 Jan 2006 15:04") + " (" + set.TimeZone + ")."
 	}
-	h.setFlash(r, msg)
+	h.setFlash(r, msg+mailNote(before, mailed, p, h.now()))
 	http.Redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
+}
+
+// mailNote says what saving did about the post's email, for the flash
+// message: before and after are its issue (nil when none).
+func mailNote(before, after *blog.Issue, p *blog.Post, now time.Time) string {
+	switch {
+	case after == nil || !after.Editable() && before != nil && !before.Editable():
+		return ""
+	case after.Status == blog.IssueSending:
+		return " It is going out by email to the newsletter's subscribers."
+	case !p.IsPublic(now):
+		return " It goes out by email when it is published."
+	}
+	return " Its email waits: sending is not available on this site yet (Newsletter, Send now)."
 }
 
 // maxTrackbacks is the most addresses "Send trackbacks to" takes.

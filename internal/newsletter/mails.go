@@ -89,7 +89,7 @@ func (s *Service) composeConfirm(ctx context.Context, j jobs.MailJob) (mail.Mess
 	if err != nil {
 		return mail.Message{}, fmt.Errorf("newsletter: %w", err)
 	}
-	d := newMailData(set, "Confirm your subscription to the "+set.Title+" weekly tip")
+	d := newMailData(set, "Confirm your subscription to the weekly tip from "+set.Title)
 	d.ConfirmURL = set.Abs(ConfirmPath + tok)
 	text, html, err := renderMail("confirm", d)
 	if err != nil {
@@ -116,7 +116,7 @@ func (s *Service) composeWelcome(ctx context.Context, j jobs.MailJob) (mail.Mess
 	if err != nil {
 		return mail.Message{}, fmt.Errorf("newsletter: settings: %w", err)
 	}
-	d := newMailData(set, "Welcome to the "+set.Title+" weekly tip")
+	d := newMailData(set, "Welcome to the weekly tip from "+set.Title)
 	d.Text = set.Newsletter.WelcomeText(set.Title)
 	d.Paragraphs = paragraphs(d.Text)
 	if d.UnsubscribeURL, err = s.UnsubscribeURL(ctx, set, sub.ID, 0); err != nil {

@@ -44,7 +44,9 @@ type doc struct {
 	parentLine int
 	image      string // path of the featured image file
 	imageLine  int
-	pings      *bool          // the "pings" key: whether the post takes linkbacks; nil when not given
+	pings      *bool // the "pings" key: whether the post takes linkbacks; nil when not given
+	email      *bool // the "email" key: "Also send this post by email"; nil when not given
+	emailLine  int
 	lines      map[string]int // front matter key → line in the file
 	bodyLine   int
 }
@@ -55,6 +57,7 @@ var knownKeys = map[string]bool{
 	"title": true, "slug": true, "date": true, "tags": true, "categories": true, "category": true,
 	"status": true, "excerpt": true, "description": true, "summary": true, "draft": true,
 	"published": true, "type": true, "parent": true, "password": true, "image": true, "pings": true,
+	"email": true,
 }
 
 // jekyllName matches a Jekyll post file name: 2011-01-05-what-business.md.
@@ -212,6 +215,14 @@ func parseFile(path string, data []byte, loc *time.Location, warn func(string)) 
 			}
 			d.pings = &b
 			continue
+		case "email":
+			b, ok := boolValue(v)
+			if !ok {
+				fail(line, "email must be true or false")
+				continue
+			}
+			d.email, d.emailLine = &b, line
+			continue
 		case "draft", "published":
 			b, ok := boolValue(v)
 			if !ok {
@@ -319,6 +330,9 @@ func parseFile(path string, data []byte, loc *time.Location, warn func(string)) 
 		}
 	}
 	d.post.Status, d.wantPublished = st, wantPublished
+	if d.email != nil && *d.email && d.post.Type == blog.TypePage {
+		fail(d.emailLine, "only posts are sent by email, not pages: remove \"email: true\" or the \"type: page\"")
+	}
 	if d.parent != "" && d.post.Type != blog.TypePage {
 		fail(d.parentLine, "only pages have a parent: add \"type: page\"")
 	}

@@ -34,11 +34,25 @@ type Links interface {
 	PostChanged(ctx context.Context, tx *store.Store, postID int64, ch send.Change) error
 }
 
+// Mailer is told, in the transaction that writes a post, that it was
+// saved, with the file's email key (nil when the file has none), so the
+// post's newsletter issue is written, and started when the post is
+// public, with it (newsletter.Service).
+type Mailer interface {
+	PostSaved(ctx context.Context, tx *store.Store, p *blog.Post, want *bool) (*blog.Issue, error)
+}
+
 // Result says what publishing one file did.
 type Result struct {
 	Path   string
 	Action string // "created", "updated" or "unchanged"
 	URL    string
+	// Email says what became of the post's email (front matter email:
+	// true): "sending" (started by this run), "waits" (until the post is
+	// published), "held" (public, but no sending engine: the admin's Send
+	// now starts it) or "already" (it went out before: never twice);
+	// empty when the post has none.
+	Email string
 }
 
 // Actions a Result reports.
@@ -54,6 +68,7 @@ type Options struct {
 	Settings *site.Settings
 	Jobs     Scheduler // may be nil: scheduled posts are then left to a sweep
 	Links    Links     // may be nil: no linkbacks are sent
+	Mail     Mailer    // may be nil: the email key is then ignored
 	AuthorID int64     // the author of new posts
 	Warn     func(msg string)
 	Now      func() time.Time // defaults to time.Now
@@ -66,10 +81,12 @@ type Options struct {
 // Front matter keys: title, slug, date, tags, categories (or category),
 // status (publish, draft, scheduled, private), excerpt (or summary or
 // description), draft, published, type (post or page), parent (a page's
-// slug), password, image (a path relative to the file) and pings (false
+// slug), password, image (a path relative to the file), pings (false
 // refuses pingbacks, trackbacks and webmentions, WordPress's "Allow
 // pingbacks & trackbacks" unticked; without it a new post takes the site's
-// default, and a post published again keeps what it had). Unknown keys are
+// default, and a post published again keeps what it had) and email (true:
+// "Also send this post by email", once, when the post is public; false
+// withdraws an email still waiting; without it nothing changes). Unknown keys are
 // passed to Warn and ignored. A post is found again by its slug, else by a
 // Jekyll file name YYYY-MM-DD-slug.md, else by its title, so publishing a
 // file twice updates one post. Every problem in every file is reported at
@@ -390,6 +407,33 @@ func write(ctx context.Context, o Options, d *doc, written map[string]int64) (Re
 			return Result{}, nil, err
 		}
 	}
+	var email string
+	if o.Mail != nil {
+		var prior *blog.Issue
+		if existing != nil {
+			if prior, err = o.Store.IssueByPost(ctx, existing.ID); errors.Is(err, blog.ErrNotFound) {
+				prior, err = nil, nil
+			}
+			if err != nil {
+				return Result{}, nil, err
+			}
+		}
+		is, err := o.Mail.PostSaved(ctx, o.Store, &p, d.email)
+		if err != nil {
+			return Result{}, nil, err
+		}
+		switch {
+		case is == nil:
+		case is.Editable() && p.IsPublic(o.Now()):
+			email = "held"
+		case is.Editable():
+			email = "waits"
+		case prior != nil && !prior.Editable():
+			email = "already"
+		default:
+			email = "sending"
+		}
+	}
 	if p.Type == blog.TypePage {
 		written[p.Slug] = p.ID
 	}
@@ -408,7 +452,7 @@ func write(ctx context.Context, o Options, d *doc, written map[string]int64) (Re
 	case existing != nil:
 		action = Unchanged
 	}
-	return Result{Path: d.path, Action: action, URL: o.Settings.PostURL(saved)}, later, nil
+	return Result{Path: d.path, Action: action, URL: o.Settings.PostURL(saved), Email: email}, later, nil
 }
 
 // find returns the post known by slug now or before, or nil.
