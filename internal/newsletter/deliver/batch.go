@@ -63,14 +63,16 @@ func (e *Engine) SendBatch(ctx context.Context, j jobs.NewsletterBatchJob) error
 	r := &run{e: e, j: j, deadline: start.Add(e.RunBudget)}
 	r.renewed.Store(start.UnixMilli())
 
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	// Losing the lease stops new messages (held, the context of a message
+	// already on its way is the job's: it finishes, within its time limit).
+	held, lost := context.WithCancel(ctx)
+	defer lost()
 	var hb sync.WaitGroup
 	hb.Add(1)
-	go func() { defer hb.Done(); r.heartbeat(runCtx, cancel) }()
+	go func() { defer hb.Done(); r.heartbeat(held, lost) }()
 
-	res, err := r.send(runCtx)
-	cancel()
+	res, err := r.send(ctx, held)
+	lost()
 	hb.Wait()
 	return r.finish(context.WithoutCancel(ctx), res, err)
 }
@@ -116,8 +118,9 @@ type runResult struct {
 	leaseLost      bool
 }
 
-// send sends to every recipient of the batch still to send to.
-func (r *run) send(ctx context.Context) (runResult, error) {
+// send sends to every recipient of the batch still to send to, starting
+// no message once held ends.
+func (r *run) send(ctx, held context.Context) (runResult, error) {
 	e, j := r.e, r.j
 	var res runResult
 	b, err := e.Store.NewsletterBatch(ctx, j.IssueID, j.Batch)
@@ -149,7 +152,7 @@ func (r *run) send(ctx context.Context) (runResult, error) {
 
 	// conns workers take recipients in order; the first that meets a
 	// failing server or a lost lease stops the others.
-	stopCtx, stop := context.WithCancel(ctx)
+	stopCtx, stop := context.WithCancel(held)
 	defer stop()
 	next := make(chan int)
 	outcomes := make([]outcome, len(recips))
@@ -164,7 +167,7 @@ func (r *run) send(ctx context.Context) (runResult, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				o, err := r.deliver(stopCtx, &recips[i])
+				o, err := r.deliver(ctx, stopCtx, &recips[i])
 				outcomes[i] = o
 				if err != nil {
 					errMu.Lock()
@@ -208,10 +211,10 @@ feed:
 
 // deliver sends the issue to one recipient: compose, then record
 // "sending" (reading the subscriber's status in the same statement), send,
-// record the outcome.
-func (r *run) deliver(ctx context.Context, rc *store.Recipient) (outcome, error) {
+// record the outcome. Nothing starts once stop has ended.
+func (r *run) deliver(ctx, stop context.Context, rc *store.Recipient) (outcome, error) {
 	e, j := r.e, r.j
-	if ctx.Err() != nil || !r.fresh() {
+	if stop.Err() != nil || !r.fresh() {
 		return stopped, nil
 	}
 	m, err := r.prepared.For(ctx, rc.SubscriberID, rc.Email)
@@ -228,7 +231,7 @@ func (r *run) deliver(ctx context.Context, rc *store.Recipient) (outcome, error)
 			blog.DeliveryFailed, err.Error(), e.Now())
 		return settled, serr
 	}
-	if err := e.pace.wait(ctx, r.rate); err != nil {
+	if err := e.pace.wait(stop, r.rate); err != nil {
 		return stopped, nil
 	}
 	started, err := e.Store.StartDelivery(ctx, j.IssueID, rc.SubscriberID, j.Batch, j.Gen, e.owner, m.MessageID, e.Now())

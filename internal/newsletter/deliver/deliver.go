@@ -41,7 +41,7 @@ const (
 	DefaultBatchSize   = 250
 	DefaultLeaseTTL    = 30 * time.Second
 	DefaultHeartbeat   = 5 * time.Second
-	DefaultRunBudget   = time.Minute
+	DefaultRunBudget   = 20 * time.Second
 	DefaultMaxAttempts = 8
 	DefaultSlotGrace   = 6 * time.Hour
 )
@@ -56,7 +56,8 @@ type Options struct {
 	LeaseTTL  time.Duration
 	Heartbeat time.Duration
 	// RunBudget is how long one run of a batch job sends before it hands
-	// the rest to its next run (the job stays well inside its timeout).
+	// the rest to its next run (the job stays well inside its timeout, and
+	// within the 30 seconds serve gives running jobs when it stops).
 	RunBudget time.Duration
 	// RetryDelay is the wait before a batch runs again after run n (1, 2…)
 	// left messages to retry (4xx) or met a failing SMTP server; nil is
