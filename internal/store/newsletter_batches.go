@@ -101,10 +101,17 @@ func (s *Store) CreateNewsletterBatches(ctx context.Context, issueID int64, size
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("store: newsletter batches: %w", err)
 		}
-		for _, b := range out {
+		// 100 rows a statement: an issue to 100,000 is 400 batches.
+		for i := 0; i < len(out); i += 100 {
+			chunk := out[i:min(i+100, len(out))]
+			rows := make([]string, len(chunk))
+			args := make([]any, 0, 7*len(chunk))
+			for k, b := range chunk {
+				rows[k] = "(?, ?, ?, ?, ?, 'waiting', ?, ?)"
+				args = append(args, b.IssueID, b.Batch, b.AfterSubscriber, b.LastSubscriber, b.Recipients, now.Unix(), now.Unix())
+			}
 			if _, err := t.ExecContext(ctx, s.q(`INSERT INTO newsletter_batches (issue_id, batch, after_subscriber, last_subscriber,
-				recipients, state, next_at, updated_at) VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?)`),
-				b.IssueID, b.Batch, b.AfterSubscriber, b.LastSubscriber, b.Recipients, now.Unix(), now.Unix()); err != nil {
+				recipients, state, next_at, updated_at) VALUES `+strings.Join(rows, ", ")), args...); err != nil {
 				return fmt.Errorf("store: newsletter batches: %w", err)
 			}
 		}
