@@ -50,6 +50,8 @@ Usage:
   quire newsletter list|send   the newsletter's issues; send one from a Markdown file
   quire copy-db --from A --to B   copy a whole site between SQLite and PostgreSQL
   quire backup FILE            write a consistent copy of a running SQLite site
+  quire import wordpress FILE  import a WordPress export (WXR), all or nothing
+  quire export wordpress       write the site as a WordPress export (WXR 1.2) to stdout
 
 Run "quire COMMAND --help" for a command's flags. Every flag --x-y can also
 be set with the environment variable QUIRE_X_Y; a flag wins over it.
@@ -83,8 +85,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = cmdCopyDB(ctx, args[1:], getenv, stdout, stderr)
 	case "backup":
 		err = cmdBackup(ctx, args[1:], getenv, stdout, stderr)
+	case "import":
+		err = cmdImport(ctx, args[1:], getenv, stdout, stderr)
+	case "export":
+		err = cmdExport(ctx, args[1:], getenv, stdout, stderr)
 	default:
-		return config.Usagef("unknown command %q; the commands are serve, migrate, user, post, comments, subscribers, newsletter, copy-db and backup (see quire --help)", args[0])
+		return config.Usagef("unknown command %q; the commands are serve, migrate, user, post, comments, subscribers, newsletter, copy-db, backup, import and export (see quire --help)", args[0])
 	}
 	return inCommand(commandName(args), err)
 }
@@ -96,6 +102,8 @@ var subcommands = map[string][]string{
 	"comments":    {"list", "approve", "unapprove", "spam", "trash", "delete"},
 	"subscribers": {"list", "add", "import", "export", "remove"},
 	"newsletter":  {"list", "send"},
+	"import":      {"wordpress"},
+	"export":      {"wordpress"},
 }
 
 // commandName is the command args run, as errors name it: "serve",

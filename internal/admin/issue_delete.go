@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // issueDelete deletes an issue that has not gone out, after asking. A
@@ -25,7 +26,7 @@ func (h *Handler) issueDelete(w http.ResponseWriter, r *http.Request, u *blog.Us
 	}
 	if !is.Editable() {
 		h.setFlashErr(r, "An issue that went out is kept: it is the record of what subscribers received.")
-		http.Redirect(w, r, issueURL(id), http.StatusSeeOther)
+		http.Redirect(w, r, site.PathFor(r, issueURL(id)), http.StatusSeeOther)
 		return
 	}
 	if r.PostFormValue("confirm") != "1" {
@@ -36,12 +37,12 @@ func (h *Handler) issueDelete(w http.ResponseWriter, r *http.Request, u *blog.Us
 	if err := h.Store.DeleteIssue(ctx, id); err != nil {
 		if errors.Is(err, blog.ErrConflict) {
 			h.setFlashErr(r, "The issue has started going out, so it was not deleted.")
-			http.Redirect(w, r, issueURL(id), http.StatusSeeOther)
+			http.Redirect(w, r, site.PathFor(r, issueURL(id)), http.StatusSeeOther)
 			return
 		}
 		h.fail(w, r, err)
 		return
 	}
 	h.setFlash(r, "Issue “"+is.Subject+"” deleted.")
-	http.Redirect(w, r, "/admin/newsletter/", http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/newsletter/"), http.StatusSeeOther)
 }

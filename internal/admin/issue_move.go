@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // issueMove moves a queued tip one place up (sooner) or down in the tip
@@ -34,5 +35,5 @@ func (h *Handler) issueMove(w http.ResponseWriter, r *http.Request, u *blog.User
 	default:
 		h.setFlash(r, "Tip queue reordered.")
 	}
-	http.Redirect(w, r, "/admin/newsletter/#queue-title", http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/newsletter/#queue-title"), http.StatusSeeOther)
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // issueQueue puts an issue in the tip queue, or takes it out (back to a
@@ -24,12 +25,12 @@ func (h *Handler) issueQueue(w http.ResponseWriter, r *http.Request, u *blog.Use
 	if err != nil {
 		if problem, ok := issueProblem(err); ok {
 			h.setFlashErr(r, problem)
-			http.Redirect(w, r, issueURL(id), http.StatusSeeOther)
+			http.Redirect(w, r, site.PathFor(r, issueURL(id)), http.StatusSeeOther)
 			return
 		}
 		h.fail(w, r, err)
 		return
 	}
 	h.setFlash(r, msg)
-	http.Redirect(w, r, "/admin/newsletter/", http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/newsletter/"), http.StatusSeeOther)
 }

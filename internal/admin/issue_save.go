@@ -6,6 +6,7 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/newsletter"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // issueSave handles every button of the issue editor. Each saves the text
@@ -39,7 +40,7 @@ func (h *Handler) issueSave(w http.ResponseWriter, r *http.Request, u *blog.User
 		f.ID = existing.ID
 		if !existing.Editable() {
 			h.setFlashErr(r, "This issue has started going out (or was sent), so it can no longer change.")
-			http.Redirect(w, r, issueURL(existing.ID), http.StatusSeeOther)
+			http.Redirect(w, r, site.PathFor(r, issueURL(existing.ID)), http.StatusSeeOther)
 			return
 		}
 	}
@@ -56,7 +57,7 @@ func (h *Handler) issueSave(w http.ResponseWriter, r *http.Request, u *blog.User
 	if f.FollowsPost() {
 		if action != "test" && action != "preview" && action != "send" {
 			h.setFlashErr(r, "This issue mails a post: edit the post to change its words; it goes out when the post is published.")
-			http.Redirect(w, r, issueURL(existing.ID), http.StatusSeeOther)
+			http.Redirect(w, r, site.PathFor(r, issueURL(existing.ID)), http.StatusSeeOther)
 			return
 		}
 	} else {
@@ -91,10 +92,10 @@ func (h *Handler) issueSave(w http.ResponseWriter, r *http.Request, u *blog.User
 	url := issueURL(is.ID)
 	switch action {
 	case "preview":
-		http.Redirect(w, r, url+"/preview", http.StatusSeeOther)
+		http.Redirect(w, r, site.PathFor(r, url+"/preview"), http.StatusSeeOther)
 		return
 	case "send":
-		http.Redirect(w, r, url+"/send", http.StatusSeeOther)
+		http.Redirect(w, r, site.PathFor(r, url+"/send"), http.StatusSeeOther)
 		return
 	case "test":
 		if err := h.Newsletter.SendTest(ctx, is.ID, u.ID, ""); err != nil {
@@ -108,7 +109,7 @@ func (h *Handler) issueSave(w http.ResponseWriter, r *http.Request, u *blog.User
 			return
 		}
 		h.setFlash(r, "Saved, and put at the end of the tip queue.")
-		http.Redirect(w, r, "/admin/newsletter/", http.StatusSeeOther)
+		http.Redirect(w, r, site.PathFor(r, "/admin/newsletter/"), http.StatusSeeOther)
 		return
 	case "unqueue":
 		if err := h.Newsletter.UnqueueIssue(ctx, is.ID); err != nil {
@@ -127,7 +128,7 @@ func (h *Handler) issueSave(w http.ResponseWriter, r *http.Request, u *blog.User
 	default:
 		h.setFlash(r, "Issue saved.")
 	}
-	http.Redirect(w, r, url, http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, url), http.StatusSeeOther)
 }
 
 // issueRefused shows the editor again with what the newsletter refused,
@@ -140,7 +141,7 @@ func (h *Handler) issueRefused(w http.ResponseWriter, r *http.Request, f *issueF
 	if msg, ok := issueProblem(err); ok {
 		if errors.Is(err, blog.ErrConflict) && f.ID != 0 {
 			h.setFlashErr(r, msg)
-			http.Redirect(w, r, issueURL(f.ID), http.StatusSeeOther)
+			http.Redirect(w, r, site.PathFor(r, issueURL(f.ID)), http.StatusSeeOther)
 			return
 		}
 		h.showIssueForm(w, r, http.StatusConflict, f, blog.FieldErrors{"action": msg})

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // issueSend starts sending an issue to every active subscriber now: the
@@ -19,7 +20,7 @@ func (h *Handler) issueSend(w http.ResponseWriter, r *http.Request, u *blog.User
 	if err := h.Newsletter.SendNow(ctx, id); err != nil {
 		if msg, ok := issueProblem(err); ok {
 			h.setFlashErr(r, msg)
-			http.Redirect(w, r, issueURL(id), http.StatusSeeOther)
+			http.Redirect(w, r, site.PathFor(r, issueURL(id)), http.StatusSeeOther)
 			return
 		}
 		h.fail(w, r, err)
@@ -35,5 +36,5 @@ func (h *Handler) issueSend(w http.ResponseWriter, r *http.Request, u *blog.User
 		msg = "Sending started. The counts below fill in as it goes out."
 	}
 	h.setFlash(r, msg)
-	http.Redirect(w, r, issueURL(id), http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, issueURL(id)), http.StatusSeeOther)
 }

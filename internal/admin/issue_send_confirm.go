@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // issueConfirm is what a page asking to confirm an action on an issue
@@ -28,7 +29,7 @@ func (h *Handler) issueSendConfirm(w http.ResponseWriter, r *http.Request, u *bl
 		return
 	}
 	if !is.Editable() {
-		http.Redirect(w, r, issueURL(id), http.StatusSeeOther)
+		http.Redirect(w, r, site.PathFor(r, issueURL(id)), http.StatusSeeOther)
 		return
 	}
 	counts, err := h.Store.SubscriberCounts(ctx)

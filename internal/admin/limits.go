@@ -16,7 +16,7 @@ const (
 	// MaxIssueBody bounds the newsletter issue editor's form: the
 	// longest issue and room for the rest.
 	MaxIssueBody = 4*blog.MaxIssueBody + 64<<10
-	// MaxImportBody bounds a subscribers CSV import (about 100,000
+	// MaxSubscribersCSV bounds a subscribers CSV import (about 100,000
 	// addresses).
-	MaxImportBody = 8 << 20
+	MaxSubscribersCSV = 8 << 20
 )

@@ -44,5 +44,5 @@ func (h *Handler) newsletterSettingsSave(w http.ResponseWriter, r *http.Request,
 		return
 	}
 	h.setFlash(r, "Newsletter settings saved.")
-	http.Redirect(w, r, "/admin/newsletter/settings", http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/newsletter/settings"), http.StatusSeeOther)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/linkback/send"
 	"github.com/quirehq/quire/internal/markup"
+	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
 
@@ -55,7 +56,14 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User)
 		f.Previewed = true
 		// Render refuses, after a linear check and before any work, a
 		// text whose rendering would take long.
-		html, err := markup.Render(f.Body)
+		// In the post's own format: an imported WordPress post previews
+		// as WordPress showed it.
+		pv := &blog.Post{Body: f.Body}
+		if existing != nil {
+			pv.ID, pv.Format = existing.ID, existing.Format
+		}
+		err := markup.Prepare(pv)
+		html := pv.BodyHTML
 		if le, ok := markup.AsLimit(err); ok {
 			f.PreviewErr = "The preview could not be made: " + le.Message() + "."
 			h.showPostForm(w, r, http.StatusUnprocessableEntity, f, blog.FieldErrors{"body": le.Message() + "."})
@@ -154,7 +162,7 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User)
 		msg = "Scheduled for " + p.PublishedAt.In(set.Loc).Format("2 Jan 2006 15:04") + " (" + set.TimeZone + ")."
 	}
 	h.setFlash(r, msg+mailNote(before, mailed, p, h.now()))
-	http.Redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/posts/"+strconv.FormatInt(p.ID, 10)), http.StatusSeeOther)
 }
 
 // mailNote says what saving did about the post's email, for the flash

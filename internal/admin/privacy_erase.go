@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
 
@@ -57,7 +58,7 @@ func (h *Handler) privacyErase(w http.ResponseWriter, r *http.Request, u *blog.U
 		msg += ", and it was taken off the newsletter's list"
 	}
 	h.setFlash(r, msg+".")
-	http.Redirect(w, r, "/admin/privacy", http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/privacy"), http.StatusSeeOther)
 }
 
 // counted says "1 comment" or "3 comments".

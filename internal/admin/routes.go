@@ -51,6 +51,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	handle("POST /admin/posts/{id}/restore", h.needs(author, h.postRestore))
 	handle("POST /admin/posts/{id}/delete", h.needs(author, h.postDelete))
 
+	handle("GET /admin/import/{$}", h.needs(owner, h.importShow))
+	handle("POST /admin/import/{$}", h.needs(owner, h.importRun))
+
 	handle("GET /admin/media/{$}", h.needs(author, h.mediaList))
 	handle("POST /admin/media/{$}", h.needs(author, h.mediaUpload))
 	handle("POST /admin/media/{id}", h.needs(author, h.mediaAlt))

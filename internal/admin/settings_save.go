@@ -11,7 +11,7 @@ import (
 // settingsKeys are the settings the form edits.
 var settingsKeys = []string{
 	site.KeyTitle, site.KeyDescription, site.KeyBaseURL, site.KeyTimeZone, site.KeyPermalink,
-	site.KeyPostsPerPage, site.KeyFeedItems, site.KeyFeedFullText, site.KeyMailFrom,
+	site.KeyPostsPerPage, site.KeyFeedItems, site.KeyFeedFullText, site.KeyMailFrom, site.KeyTypography,
 }
 
 // settingsSave checks and stores the site settings. Settings fixed by a
@@ -27,7 +27,7 @@ func (h *Handler) settingsSave(w http.ResponseWriter, r *http.Request, u *blog.U
 	save := map[string]string{}
 	for _, k := range settingsKeys {
 		v := strings.TrimSpace(r.PostFormValue(k))
-		if k == site.KeyFeedFullText && v != "1" {
+		if (k == site.KeyFeedFullText || k == site.KeyTypography) && v != "1" {
 			v = "0"
 		}
 		typed[k] = v
@@ -59,5 +59,12 @@ func (h *Handler) settingsSave(w http.ResponseWriter, r *http.Request, u *blog.U
 		return
 	}
 	h.setFlash(r, "Settings saved.")
-	http.Redirect(w, r, "/admin/settings", http.StatusSeeOther)
+	// Under the prefix of the base URL now in force: a new path in the
+	// base URL moves the admin too (the session cookie stays under the old
+	// path, so the owner logs in again there).
+	to := site.PathFor(r, "/admin/settings")
+	if now, _, err := h.Site.Current(r.Context()); err == nil {
+		to = now.Path("/admin/settings")
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }

@@ -42,15 +42,18 @@ func (h *Handler) settingsShow(w http.ResponseWriter, r *http.Request, u *blog.U
 
 // settingsValues turns settings in force into form values.
 func settingsValues(s *site.Settings) map[string]string {
-	full := "0"
+	full, curly := "0", "0"
 	if s.FeedFullText {
 		full = "1"
+	}
+	if s.Typography {
+		curly = "1"
 	}
 	return map[string]string{
 		site.KeyTitle: s.Title, site.KeyDescription: s.Description, site.KeyBaseURL: s.BaseURL,
 		site.KeyTimeZone: s.TimeZone, site.KeyPermalink: s.Permalink,
 		site.KeyPostsPerPage: strconv.Itoa(s.PostsPerPage), site.KeyFeedItems: strconv.Itoa(s.FeedItems),
-		site.KeyFeedFullText: full, site.KeyMailFrom: s.MailFrom,
+		site.KeyFeedFullText: full, site.KeyMailFrom: s.MailFrom, site.KeyTypography: curly,
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // subscriberAdd puts an address on the list by hand: as having consented
@@ -27,5 +28,5 @@ func (h *Handler) subscriberAdd(w http.ResponseWriter, r *http.Request, u *blog.
 		msg = sub.Email + " added: a confirmation mail is on its way, and they receive nothing else until they confirm."
 	}
 	h.setFlash(r, msg)
-	http.Redirect(w, r, subscriberURL(sub.ID), http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, subscriberURL(sub.ID)), http.StatusSeeOther)
 }

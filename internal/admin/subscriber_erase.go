@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
 
@@ -50,5 +51,5 @@ func (h *Handler) subscriberErase(w http.ResponseWriter, r *http.Request, u *blo
 	}
 	h.setFlash(r, "Erased "+sub.Email+": removed from the list with its history, "+counted(comments, "comment")+" "+done+", "+
 		counted(followUps, "follow-up record")+" removed.")
-	http.Redirect(w, r, "/admin/subscribers/", http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/subscribers/"), http.StatusSeeOther)
 }

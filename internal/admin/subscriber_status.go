@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // subscriberStatus sets a subscriber's status by the admin's hand,
@@ -24,5 +25,5 @@ func (h *Handler) subscriberStatus(w http.ResponseWriter, r *http.Request, u *bl
 		return
 	}
 	h.setFlash(r, "Status set to "+string(sub.Status)+".")
-	http.Redirect(w, r, subscriberURL(id), http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, subscriberURL(id)), http.StatusSeeOther)
 }

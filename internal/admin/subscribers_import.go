@@ -7,6 +7,7 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/newsletter"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // subscribersImport adds the subscribers of an uploaded CSV, all or
@@ -14,7 +15,7 @@ import (
 // and why, and then nothing is imported.
 func (h *Handler) subscribersImport(w http.ResponseWriter, r *http.Request, u *blog.User) {
 	// The server's body limit has read the form, in memory and bounded
-	// (MaxImportBody), or answered 413.
+	// (MaxSubscribersCSV), or answered 413.
 	file, _, err := r.FormFile("file")
 	if err != nil {
 		h.showSubscribers(w, r, http.StatusUnprocessableEntity, subscribersData{},
@@ -41,5 +42,5 @@ func (h *Handler) subscribersImport(w http.ResponseWriter, r *http.Request, u *b
 		msg += "; " + counted(res.Unchanged, "address") + " already on the list left as they were"
 	}
 	h.setFlash(r, msg+".")
-	http.Redirect(w, r, "/admin/subscribers/", http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/subscribers/"), http.StatusSeeOther)
 }

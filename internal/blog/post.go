@@ -25,16 +25,30 @@ const (
 	StatusScheduled Status = "future"
 	StatusPrivate   Status = "private"
 	StatusTrash     Status = "trash"
+	// StatusPending is WordPress's "Pending Review": a draft waiting for
+	// an editor. Imports keep it; readers never see it.
+	StatusPending Status = "pending"
 )
 
 // ValidStatus reports whether s is a known status.
 func ValidStatus(s Status) bool {
 	switch s {
-	case StatusDraft, StatusPublished, StatusScheduled, StatusPrivate, StatusTrash:
+	case StatusDraft, StatusPublished, StatusScheduled, StatusPrivate, StatusTrash, StatusPending:
 		return true
 	}
 	return false
 }
+
+// Format is how a post's body is written.
+type Format string
+
+// Body formats. A WordPress body is content imported from WordPress, kept
+// as WordPress stored it (paragraphs implied by blank lines, shortcodes,
+// blocks) and rendered as WordPress displays it.
+const (
+	FormatMarkdown  Format = "markdown"
+	FormatWordPress Format = "wordpress"
+)
 
 // MoreTag is the WordPress marker that ends the teaser shown on lists.
 const MoreTag = "<!--more-->"
@@ -46,7 +60,7 @@ type Post struct {
 	Status      Status
 	Slug        string
 	Title       string
-	Body        string // Markdown source
+	Body        string // the source, in Format (Markdown unless imported)
 	BodyHTML    string // rendered, sanitised HTML
 	Excerpt     string // hand-written summary; may be empty
 	AuthorID    int64
@@ -63,6 +77,10 @@ type Post struct {
 	// PingsClosed refuses pingbacks, trackbacks and webmentions to this
 	// post (WordPress's ping_status "closed").
 	PingsClosed bool
+	// Format is how Body is written; "" means FormatMarkdown.
+	Format Format
+	// Sticky puts a post first on the home page (WordPress's sticky).
+	Sticky bool
 
 	// Filled by the store on reads.
 	Author     *User
@@ -95,7 +113,7 @@ func (p *Post) Validate() error {
 		fe.Add("type", "Choose post or page.")
 	}
 	if !ValidStatus(p.Status) {
-		fe.Add("status", "Choose draft, published, scheduled, private or trash.")
+		fe.Add("status", "Choose draft, pending, published, scheduled, private or trash.")
 	}
 	if p.Slug != "" && Slugify(p.Slug) != p.Slug {
 		fe.Add("slug", "Use lower-case letters, digits and hyphens only.")

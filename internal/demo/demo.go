@@ -153,6 +153,12 @@ func AddUser(ctx context.Context, st *store.Store, u *blog.User) error {
 		case err != nil && !errors.Is(err, blog.ErrNotFound):
 			return fmt.Errorf("demo: %w", err)
 		}
+		// An author brought in by an import, who cannot log in, becomes
+		// the owner when the owner gives the same address (the WordPress
+		// site's own author, most often): their posts stay theirs.
+		if a, err := st.UserByEmail(ctx, u.Email); err == nil && a.PasswordHash == "" {
+			return st.TakeOverUser(ctx, a.ID, u)
+		}
 	}
 	return st.CreateUser(ctx, u)
 }

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/wpformat"
 )
 
 // markdown is the configured converter. It holds no per-document state, so
@@ -249,8 +250,16 @@ func (h *headingIDs) Generate(value []byte, kind ast.NodeKind) []byte {
 // Put records an ID the author chose.
 func (h *headingIDs) Put(value []byte) { h.used[string(value)] = true }
 
-// Prepare renders p.Body into p.BodyHTML.
+// Prepare renders p.Body into p.BodyHTML, in p's format.
 func Prepare(p *blog.Post) error {
+	if p.Format == blog.FormatWordPress {
+		html, err := RenderWordPress(p.Body, wpformat.Options{PostID: p.ID})
+		if err != nil {
+			return err
+		}
+		p.BodyHTML = html
+		return nil
+	}
 	html, err := Render(p.Body)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/notify"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // resubscribeShow offers "Sign up again" with a button; it changes
@@ -34,7 +35,7 @@ func (s *Service) resubscribeDo(w http.ResponseWriter, r *http.Request) {
 	if sub.Status != blog.SubscriberActive {
 		s.show(w, r, http.StatusOK, notify.Page{Title: "You are not signed up again",
 			Paragraphs: []string{"This address cannot be signed up from here. Please use the signup form on the site."},
-			Links:      []notify.Link{{Label: "Sign up for the weekly tip", URL: "/subscribe/"}}})
+			Links:      []notify.Link{{Label: "Sign up for the weekly tip", URL: site.PathFor(r, "/subscribe/")}}})
 		return
 	}
 	s.show(w, r, http.StatusOK, notify.Page{Title: "Welcome back",

@@ -7,6 +7,7 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/notify"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // Routes registers the pages the newsletter's mails link to. Each GET
@@ -39,7 +40,7 @@ func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.show(w, r, http.StatusNotFound, notify.Page{Title: "This link does not work",
 			Paragraphs: []string{"The link is not one this site made, or it was copied only in part, or the subscription " +
 				"it was for has been erased. Nothing was changed."},
-			Links: []notify.Link{{Label: "Sign up for the weekly tip", URL: "/subscribe/"}}})
+			Links: []notify.Link{{Label: "Sign up for the weekly tip", URL: site.PathFor(r, "/subscribe/")}}})
 		return
 	}
 	slog.ErrorContext(r.Context(), "newsletter: request failed", "err", err)

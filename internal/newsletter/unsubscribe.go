@@ -5,6 +5,7 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/notify"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // separateLists says what an unsubscribe from the newsletter leaves alone.
@@ -49,7 +50,7 @@ func (s *Service) showUnsubscribed(w http.ResponseWriter, r *http.Request, title
 		Paragraphs: []string{"You will get no more of " + s.listName(r) + ".", separateLists}}
 	if sub.Status == blog.SubscriberUnsubscribed {
 		p.Paragraphs = append(p.Paragraphs, "Changed your mind? You can sign up again.")
-		p.Form = &notify.Form{Action: ResubscribePath + r.PathValue("token"), Button: "Sign up again"}
+		p.Form = &notify.Form{Action: site.PathFor(r, ResubscribePath+r.PathValue("token")), Button: "Sign up again"}
 	}
 	s.show(w, r, http.StatusOK, p)
 }

@@ -51,11 +51,11 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 var redactedPrefixes = []string{"/admin/setup/", "/admin/reset/"}
 
 // LogPath returns the path as request logs show it, with secret tokens
-// removed.
+// removed (under the site's path prefix too: /blog/admin/setup/…).
 func LogPath(path string) string {
 	for _, p := range redactedPrefixes {
-		if strings.HasPrefix(path, p) {
-			return p + "[redacted]"
+		if i := strings.Index(path, p); i >= 0 {
+			return path[:i] + p + "[redacted]"
 		}
 	}
 	return path
@@ -187,6 +187,15 @@ func (w *gzipWriter) close() {
 
 func (w *gzipWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// Flush sends what is compressed so far, for a page written as it is made
+// (the admin's import).
+func (w *gzipWriter) Flush() {
+	if w.gz != nil {
+		_ = w.gz.Flush()
+	}
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}
+
 func gzipHandler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Add("Vary", "Accept-Encoding")
@@ -284,12 +293,14 @@ type bodyLimit struct {
 func bodyLimits(trackback func(*http.Request) bool) []bodyLimit {
 	return []bodyLimit{
 		{pattern: "POST /admin/media/{$}", max: admin.MaxUploadBody, stream: true},
+		// A WordPress export, streamed to disk as it arrives.
+		{pattern: "POST /admin/import/{$}", max: admin.MaxImportBody + 1<<20, stream: true},
 		{pattern: "POST /admin/posts/new", max: admin.MaxPostBody},
 		{pattern: "POST /admin/pages/new", max: admin.MaxPostBody},
 		{pattern: "POST /admin/posts/{id}", max: admin.MaxPostBody},
 		{pattern: "POST /admin/newsletter/new", max: admin.MaxIssueBody},
 		{pattern: "POST /admin/newsletter/{id}", max: admin.MaxIssueBody},
-		{pattern: "POST /admin/subscribers/import", max: admin.MaxImportBody},
+		{pattern: "POST /admin/subscribers/import", max: admin.MaxSubscribersCSV},
 		{pattern: "POST /admin/comments/{id}", max: admin.MaxCommentBody},
 		{pattern: "POST /admin/comments/{id}/reply", max: admin.MaxCommentBody},
 		{pattern: "POST /wp-comments-post.php", max: web.MaxCommentBody, tooLong: web.CommentTooLong},

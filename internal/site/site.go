@@ -29,6 +29,9 @@ const (
 	KeyFeedFullText = "feed_full_text"
 	KeyMailFrom     = "mail_from"
 	KeyLanguage     = "language"
+	// KeyTypography: "1" curls quotes and turns dashes and ellipses in
+	// Markdown posts as WordPress does (on by default, as on WordPress).
+	KeyTypography = "typography"
 )
 
 // Settings is what pages need to know about the site.
@@ -44,8 +47,11 @@ type Settings struct {
 	FeedFullText bool
 	MailFrom     string
 	Language     string
-	Discussion   Discussion
-	Newsletter   Newsletter
+	// Typography curls quotes, dashes and ellipses in Markdown posts and
+	// titles when they are shown (WordPress's wptexturize).
+	Typography bool
+	Discussion Discussion
+	Newsletter Newsletter
 }
 
 // Defaults returns the settings of a new site.
@@ -53,7 +59,7 @@ func Defaults() Settings {
 	return Settings{
 		Title: "My Quire Site", Description: "Just another Quire site", BaseURL: "http://127.0.0.1:8080",
 		TimeZone: "UTC", Loc: time.UTC, Permalink: blog.PermalinkDay, PostsPerPage: 10, FeedItems: 10,
-		FeedFullText: true, Language: "en", Discussion: DefaultDiscussion(),
+		FeedFullText: true, Language: "en", Typography: true, Discussion: DefaultDiscussion(),
 		Newsletter: DefaultNewsletter(),
 	}
 }
@@ -109,6 +115,9 @@ func NormalizeBaseURL(s string) (string, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return "", fmt.Errorf("the base URL must look like https://example.com")
 	}
+	if p := strings.TrimRight(u.Path, "/") + "/"; p != "/" && (strings.Contains(p, "//") || strings.Contains(p, "/./") || strings.Contains(p, "/../")) {
+		return "", fmt.Errorf("the base URL's path must be plain, like https://example.com/blog")
+	}
 	return strings.TrimRight(u.String(), "/"), nil
 }
 
@@ -141,6 +150,9 @@ func apply(s *Settings, v map[string]string) {
 	}
 	if x := v[KeyMailFrom]; x != "" {
 		s.MailFrom = x
+	}
+	if x, ok := v[KeyTypography]; ok {
+		s.Typography = x == "1" || x == "true"
 	}
 	if x := v[KeyLanguage]; x != "" {
 		s.Language = x

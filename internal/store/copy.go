@@ -48,6 +48,7 @@ var copyTables = []copyTable{
 	{"newsletter_deliveries", "issue_id, subscriber_id"},
 	{"newsletter_batches", "issue_id, batch"},
 	{"newsletter_slots", "slot"},
+	{"wp_ids", "site, kind, old_id"},
 }
 
 // notCopied are tables that belong to the engine, the migration tool or the

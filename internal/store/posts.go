@@ -15,14 +15,17 @@ import (
 
 const postCols = `p.id, p.type, p.status, p.slug, p.title, p.body, p.body_html, p.excerpt,
 	COALESCE(p.author_id, 0), COALESCE(p.parent_id, 0), p.password, COALESCE(p.featured_id, 0),
-	p.published_at, p.created_at, p.updated_at, p.guid, p.comment_status, p.ping_status`
+	p.published_at, p.created_at, p.updated_at, p.guid, p.comment_status, p.ping_status, p.format, p.sticky`
 
 func scanPost(sc interface{ Scan(...any) error }) (blog.Post, error) {
 	var p blog.Post
 	var pub, created, updated int64
 	var commentStatus, pingStatus string
+	var sticky int
 	err := sc.Scan(&p.ID, &p.Type, &p.Status, &p.Slug, &p.Title, &p.Body, &p.BodyHTML, &p.Excerpt,
-		&p.AuthorID, &p.ParentID, &p.Password, &p.FeaturedID, &pub, &created, &updated, &p.GUID, &commentStatus, &pingStatus)
+		&p.AuthorID, &p.ParentID, &p.Password, &p.FeaturedID, &pub, &created, &updated, &p.GUID, &commentStatus, &pingStatus,
+		&p.Format, &sticky)
+	p.Sticky = sticky != 0
 	p.PublishedAt, p.CreatedAt, p.UpdatedAt = fromUnix(pub), fromUnix(created), fromUnix(updated)
 	p.CommentsClosed = commentStatus == "closed"
 	p.PingsClosed = pingStatus == "closed"
@@ -81,10 +84,10 @@ func (s *Store) SavePost(ctx context.Context, p *blog.Post) (changed bool, err e
 			p.UpdatedAt = now
 			err := t.QueryRowContext(ctx, s.q(`INSERT INTO posts (type, status, slug, title, body, body_html,
 				excerpt, author_id, parent_id, password, featured_id, published_at, created_at, updated_at, guid,
-				comment_status, ping_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+				comment_status, ping_status, format, sticky) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 				p.Type, p.Status, p.Slug, p.Title, p.Body, p.BodyHTML, p.Excerpt, nullID(p.AuthorID),
 				nullID(p.ParentID), p.Password, nullID(p.FeaturedID), unix(p.PublishedAt), unix(p.CreatedAt),
-				unix(p.UpdatedAt), p.GUID, commentStatus(p), pingStatus(p)).Scan(&p.ID)
+				unix(p.UpdatedAt), p.GUID, commentStatus(p), pingStatus(p), postFormat(p), boolInt(p.Sticky)).Scan(&p.ID)
 			if err != nil {
 				return fmt.Errorf("store: insert post: %w", err)
 			}
@@ -97,10 +100,11 @@ func (s *Store) SavePost(ctx context.Context, p *blog.Post) (changed bool, err e
 			p.UpdatedAt = now
 			_, err := t.ExecContext(ctx, s.q(`UPDATE posts SET type = ?, status = ?, slug = ?, title = ?,
 				body = ?, body_html = ?, excerpt = ?, author_id = ?, parent_id = ?, password = ?,
-				featured_id = ?, published_at = ?, updated_at = ?, comment_status = ?, ping_status = ? WHERE id = ?`),
+				featured_id = ?, published_at = ?, updated_at = ?, comment_status = ?, ping_status = ?, format = ?,
+				sticky = ? WHERE id = ?`),
 				p.Type, p.Status, p.Slug, p.Title, p.Body, p.BodyHTML, p.Excerpt, nullID(p.AuthorID),
 				nullID(p.ParentID), p.Password, nullID(p.FeaturedID), unix(p.PublishedAt), unix(p.UpdatedAt),
-				commentStatus(p), pingStatus(p), p.ID)
+				commentStatus(p), pingStatus(p), postFormat(p), boolInt(p.Sticky), p.ID)
 			if err != nil {
 				return fmt.Errorf("store: update post: %w", err)
 			}
@@ -124,7 +128,15 @@ func samePost(a, b *blog.Post) bool {
 		a.Body == b.Body && a.BodyHTML == b.BodyHTML && a.Excerpt == b.Excerpt && a.AuthorID == b.AuthorID &&
 		a.ParentID == b.ParentID && a.Password == b.Password && a.FeaturedID == b.FeaturedID &&
 		a.PublishedAt.Unix() == b.PublishedAt.Unix() && a.CommentsClosed == b.CommentsClosed &&
-		a.PingsClosed == b.PingsClosed
+		a.PingsClosed == b.PingsClosed && postFormat(a) == postFormat(b) && a.Sticky == b.Sticky
+}
+
+// postFormat is p's body format as stored ("" is Markdown).
+func postFormat(p *blog.Post) string {
+	if p.Format == "" {
+		return string(blog.FormatMarkdown)
+	}
+	return string(p.Format)
 }
 
 func commentStatus(p *blog.Post) string {

@@ -25,6 +25,11 @@ func errBadRequest(msg string) error { return &statusError{status: http.StatusBa
 // message with its status, and anything else is logged and shown as a
 // friendly 500 page that reveals nothing internal.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	// An address a site imported from WordPress had answers 301 to what
+	// it became.
+	if errors.Is(err, blog.ErrNotFound) && h.redirectOld(w, r) {
+		return
+	}
 	hd := w.Header()
 	hd.Del("ETag")
 	hd.Del("Last-Modified")

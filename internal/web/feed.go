@@ -91,10 +91,10 @@ func (h *Handler) writeFeed(w http.ResponseWriter, r *http.Request, st *site.Set
 		case p.Password != "":
 			e.summary = "<p>This post is password protected.</p>"
 		default:
-			t, _ := teaser(p)
-			e.summary = absoluteURLs(string(t), st.BaseURL)
+			t, _ := teaser(st, p)
+			e.summary = absoluteURLs(string(t), st.Origin())
 			if st.FeedFullText {
-				e.content = absoluteURLs(p.BodyHTML, st.BaseURL)
+				e.content = absoluteURLs(bodyHTML(st, p), st.Origin())
 			}
 		}
 		entries[i] = e

@@ -33,6 +33,9 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	if r.URL.RawQuery != "" && n == 1 && h.wpQuery(w, r, st) {
+		return
+	}
 	q := r.URL.Query()
 	if q.Has("s") {
 		h.search(w, r, st, ver, c, q.Get("s"), n)

@@ -67,10 +67,10 @@ func (h *Handler) newsletterArchive(w http.ResponseWriter, r *http.Request) {
 		lv.Items[i] = issueItem(st, &issues[i])
 	}
 	if n > 1 {
-		lv.Prev = site.Paged(newsletter.ArchivePath, n-1)
+		lv.Prev = st.Path(site.Paged(newsletter.ArchivePath, n-1))
 	}
 	if n < pages {
-		lv.Next = site.Paged(newsletter.ArchivePath, n+1)
+		lv.Next = st.Path(site.Paged(newsletter.ArchivePath, n+1))
 	}
 	title := "The weekly tip: past issues"
 	pv := h.newPage(r, st, c, title)
@@ -92,8 +92,8 @@ func issueItem(st *site.Settings, is *blog.Issue) itemView {
 	if teaser == "" {
 		teaser = markup.Summary(is.BodyHTML, 40)
 	}
-	return itemView{Title: is.Subject, URL: issuePath(is), Date: t.Format("January 2, 2006"), DateISO: t.Format(time.RFC3339),
-		Teaser: template.HTML("<p>" + template.HTMLEscapeString(teaser) + "</p>"), ContinueURL: issuePath(is)}
+	return itemView{Title: is.Subject, URL: st.Path(issuePath(is)), Date: t.Format("January 2, 2006"), DateISO: t.Format(time.RFC3339),
+		Teaser: template.HTML("<p>" + template.HTMLEscapeString(teaser) + "</p>"), ContinueURL: st.Path(issuePath(is))}
 }
 
 // newsletterIssue shows one sent issue (/newsletter/ID/).
@@ -129,7 +129,7 @@ func (h *Handler) newsletterIssue(w http.ResponseWriter, r *http.Request) {
 	item.Teaser, item.ContinueURL = "", ""
 	pv.Post = &postView{itemView: item,
 		Body: template.HTML(strings.ReplaceAll(is.BodyHTML, blog.MoreTag, "")), //nolint:gosec // sanitised by markup when stored
-		Prev: &link{Title: "All past issues", URL: newsletter.ArchivePath}}
+		Prev: &link{Title: "All past issues", URL: st.Path(newsletter.ArchivePath)}}
 	pv.Canonical = st.Abs(issuePath(is))
 	pv.Description = is.Preheader
 	if pv.Description == "" {

@@ -61,7 +61,7 @@ func (h *Handler) signupForm(ctx context.Context, st *site.Settings, source stri
 		fine += " No tracking of opens or clicks."
 	}
 	return &signupView{Heading: n.BoxHeading(st.Title), Text: n.BoxText(st.Title), Button: n.BoxButton(), FinePrint: fine,
-		Action: subscribePath, Token: tok, Source: source, ID: "signup-" + source}
+		Action: st.Path(subscribePath), Token: tok, Source: source, ID: "signup-" + source}
 }
 
 // wantsJSON reports whether a form was sent by the signup box's script,

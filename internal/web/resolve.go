@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/quirehq/quire/internal/blog"
@@ -74,6 +75,9 @@ func (h *Handler) resolve(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 			if !samePath(r, canon) {
+				if op, ok := h.oldPost(r, "/"+strings.Join(base, "/")+"/"); ok && sfx.feed != "" {
+					canon = st.PostPath(op) + strings.TrimPrefix(canon, st.PostPath(p))
+				}
 				redirect(w, r, canon)
 				return
 			}
@@ -94,6 +98,10 @@ func (h *Handler) resolve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if canon := st.PostPath(p); !samePath(r, canon) {
+		// The old address of an imported post whose slug was taken.
+		if op, ok := h.oldPost(r, r.URL.Path); ok {
+			canon = st.PostPath(op)
+		}
 		redirect(w, r, canon)
 		return
 	}
