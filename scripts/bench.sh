@@ -180,3 +180,5 @@ start=$(date +%s.%N)
 bin/quire copy-db --from "$tmp/big/quire.db" --to "$(dburl bench_copy)" | grep -E '^(posts|post_terms|media_files|comments|jobs|copied)'
 end=$(date +%s.%N)
 awk -v a="$start" -v b="$end" 'BEGIN { printf "copy-db wall time, including both migrations checks: %.2f s\n", b-a }'
+
+scripts/bench_newsletter.sh

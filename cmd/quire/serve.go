@@ -33,6 +33,8 @@ type serveConfig struct {
 	theme          string
 	smtpURL        string
 	mailFrom       string
+	dkimKey        string
+	dkimSelector   string
 	metricsAddr    string
 	trustedProxies string
 	allowPrivate   bool
@@ -51,6 +53,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs.StringVar(&c.theme, "theme", "", "`directory` whose templates and static files override the default theme's")
 	fs.StringVar(&c.smtpURL, "smtp-url", "", "send mail through this `server`: smtp://user:pass@host:587 (STARTTLS) or smtps://… (TLS); without it mail goes to the admin's Outbox")
 	fs.StringVar(&c.mailFrom, "mail-from", "", "`address` mail is sent from (default: the admin setting)")
+	fs.StringVar(&c.dkimKey, "dkim-key", "", "sign every mail sent over SMTP with DKIM, with this PEM private key `file` (RSA or Ed25519; the d= domain is the From address's)")
+	fs.StringVar(&c.dkimSelector, "dkim-selector", "", "the DKIM `selector` whose TXT record holds the key's public half (with --dkim-key)")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve Prometheus /metrics on this `host:port` only")
 	fs.StringVar(&c.trustedProxies, "trusted-proxies", "", "comma-separated `IPs or CIDRs` of proxies whose X-Forwarded-For is believed")
 	fs.BoolVar(&c.allowPrivate, "allow-private-fetch", false, "let outbound requests (linkbacks, spam checks) reach private and loopback addresses: only for a site on an intranet")
@@ -82,6 +86,19 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		if smtpCfg, err = mail.ParseSMTPURL(c.smtpURL); err != nil {
 			return config.Usagef("--smtp-url: %v", err)
 		}
+	}
+	if (c.dkimKey == "") != (c.dkimSelector == "") {
+		return config.Usagef("--dkim-key and --dkim-selector go together: give both, or neither")
+	}
+	if c.dkimKey != "" {
+		if c.smtpURL == "" {
+			return config.Usagef("--dkim-key signs mail sent over SMTP: give --smtp-url too")
+		}
+		d, err := mail.LoadDKIM(c.dkimKey, c.dkimSelector)
+		if err != nil {
+			return config.Usagef("--dkim-key: %v", err)
+		}
+		smtpCfg.DKIM = d
 	}
 	if c.mailFrom != "" && !strings.Contains(c.mailFrom, "@") {
 		return config.Usagef("--mail-from %q is not an email address", c.mailFrom)
@@ -137,14 +154,22 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 
 	var direct mail.Sender = mail.NewOutbox(st)
+	var bulk *mail.Pool
 	if c.smtpURL != "" {
-		direct = mail.NewSMTP(smtpCfg, func(ctx context.Context) string {
+		from := func(ctx context.Context) string {
 			set, _, err := s.Current(ctx)
 			if err != nil {
 				return c.mailFrom
 			}
 			return set.MailFrom
-		})
+		}
+		direct = mail.NewSMTP(smtpCfg, from)
+		// Newsletter issues go over a few connections kept open (the
+		// newsletter's connections setting, 4 by default).
+		if bulk, err = mail.NewPool(smtpCfg, from, 0); err != nil {
+			return err
+		}
+		defer bulk.Close()
 	}
 	var metrics *server.Metrics
 	if c.metricsAddr != "" {
@@ -153,8 +178,12 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if c.allowPrivate {
 		logger.Warn("--allow-private-fetch is on: linkback and other outbound requests may reach private and loopback addresses, so anyone who can send a pingback or webmention can make this server fetch inside your network")
 	}
-	a, err := app.New(app.Config{Store: st, Site: s, Theme: th, Mail: direct, Logger: logger,
-		ClientIP: resolver, Metrics: metrics, Outbound: safehttp.Options{AllowPrivate: c.allowPrivate}})
+	cfg := app.Config{Store: st, Site: s, Theme: th, Mail: direct, Logger: logger,
+		ClientIP: resolver, Metrics: metrics, Outbound: safehttp.Options{AllowPrivate: c.allowPrivate}}
+	if bulk != nil {
+		cfg.Bulk = bulk
+	}
+	a, err := app.New(cfg)
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/quirehq/quire/internal/linkback/send"
 	"github.com/quirehq/quire/internal/mail"
 	"github.com/quirehq/quire/internal/newsletter"
+	"github.com/quirehq/quire/internal/newsletter/deliver"
 	"github.com/quirehq/quire/internal/notify"
 	"github.com/quirehq/quire/internal/safehttp"
 	"github.com/quirehq/quire/internal/server"
@@ -62,9 +63,14 @@ type Config struct {
 	// Linkbacks are the limits of the linkback endpoints (per client,
 	// fetches per source host); zero fields take the defaults.
 	Linkbacks linkback.Limits
-	// Sender starts sending newsletter issues (the delivery engine); nil
-	// lets issues be written, tested, queued and scheduled but not sent.
+	// Sender starts sending newsletter issues; nil is the delivery engine
+	// (internal/newsletter/deliver), which tests may replace.
 	Sender newsletter.Sender
+	// Bulk sends newsletter issues, one message per subscriber (a
+	// *mail.Pool of SMTP connections); nil sends them through Mail.
+	Bulk mail.Sender
+	// Delivery tunes the delivery engine (batch size, lease, retries).
+	Delivery deliver.Options
 }
 
 // App is a wired site. Its queue is not started: Start does that.
@@ -78,7 +84,10 @@ type App struct {
 	// Newsletter is the weekly tip: signups, its pages, the author's
 	// issues and subscribers.
 	Newsletter *newsletter.Service
-	Sessions   *scs.SessionManager
+	// Delivery sends issues and runs the weekly schedule (nil when
+	// Config.Sender replaced it): the admin reads its Status and NextSend.
+	Delivery *deliver.Engine
+	Sessions *scs.SessionManager
 }
 
 // New wires a site from c.
@@ -107,6 +116,17 @@ func New(c Config) (*App, error) {
 	composers := notifier.Composers()
 	maps.Copy(composers, admin.MailComposers(st, s))
 	maps.Copy(composers, news.Composers())
+	// The delivery engine: issues in batches of durable jobs under leases
+	// of their own, over Bulk's connections, and the weekly schedule.
+	var engine *deliver.Engine
+	if c.Sender == nil {
+		bulk := c.Bulk
+		if bulk == nil {
+			bulk = c.Mail
+		}
+		engine = deliver.New(st, s, news, bulk, log, c.Now, c.Delivery)
+		news.Sender = engine
+	}
 
 	spamCheck := c.Outbound
 	spamCheck.Timeout = 5 * time.Second
@@ -138,6 +158,9 @@ func New(c Config) (*App, error) {
 		}
 		return news.PostPublished(ctx, tx, postID)
 	}
+	if engine != nil {
+		qc.Newsletter = engine
+	}
 	queue, err := jobs.New(qc)
 	if err != nil {
 		return nil, err
@@ -146,6 +169,11 @@ func New(c Config) (*App, error) {
 	news.Jobs = queue
 	linkbacks.Jobs = queue
 	links.Jobs = queue
+	mounts := []interface{ Routes(*http.ServeMux) }{notifier, linkbacks, news}
+	if engine != nil {
+		engine.Jobs = queue
+		mounts = append(mounts, engine)
+	}
 
 	// The session cookie's flags follow the site's cookie policy on each
 	// request (Secure when the base URL in effect is https).
@@ -160,14 +188,14 @@ func New(c Config) (*App, error) {
 			Newsletter: news},
 		Admin: admin.Deps{Store: st, Site: s, Sessions: sessions, Mailer: queue, Jobs: queue, Logger: log, Now: c.Now,
 			MailTest: c.Mail, Notify: notifier, Passwords: c.Passwords, Links: links, Newsletter: news},
-		Mounts:   []interface{ Routes(*http.ServeMux) }{notifier, linkbacks, news},
+		Mounts:   mounts,
 		Sessions: sessions,
 		ClientIP: c.ClientIP,
 		Logger:   log,
 		Metrics:  c.Metrics,
 	})
 	return &App{Handler: h, Queue: queue, Notifier: notifier, Comments: discussion, Linkbacks: linkbacks,
-		Links: links, Newsletter: news, Sessions: sessions}, nil
+		Links: links, Newsletter: news, Delivery: engine, Sessions: sessions}, nil
 }
 
 // Start makes the queue work jobs.

@@ -80,6 +80,14 @@ type Config struct {
 	// post when its time comes, so what follows from publishing (the
 	// linkback jobs) is written with it; nil does nothing more.
 	Published func(ctx context.Context, tx *store.Store, postID int64) error
+
+	// Newsletter sends newsletter issues in batches and runs the periodic
+	// newsletter tick; nil leaves batch jobs waiting for a process that
+	// can. NewsletterTick is the tick's interval (negative: off);
+	// NewsletterWorkers how many batches run at once.
+	Newsletter        NewsletterEngine
+	NewsletterTick    time.Duration
+	NewsletterWorkers int
 }
 
 // Queue enqueues jobs and, once started, works them. Its Inserter writes
@@ -150,6 +158,7 @@ func New(c Config) (*Queue, error) {
 			&river.PeriodicJobOpts{ID: KindCleanup, RunOnStart: true}))
 	}
 	periodic = addCommentJobs(workers, periodic, c, log)
+	periodic = addNewsletterJobs(workers, periodic, c)
 
 	ins, err := newInserter(c.Store, log)
 	if err != nil {
@@ -159,10 +168,14 @@ func New(c Config) (*Queue, error) {
 	if err != nil {
 		return nil, err
 	}
+	queues := map[string]river.QueueConfig{
+		river.QueueDefault: {MaxWorkers: or(c.MaxWorkers, DefaultMaxWorkers)},
+		QueueNewsletter:    {MaxWorkers: or(c.NewsletterWorkers, DefaultNewsletterWorkers)},
+	}
 	client, err := eng.newClient(&river.Config{
 		Logger:            slog.New(minLevel{h: log.Handler(), min: slog.LevelWarn}),
 		Workers:           workers,
-		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: or(c.MaxWorkers, DefaultMaxWorkers)}},
+		Queues:            queues,
 		PeriodicJobs:      periodic,
 		FetchPollInterval: pollEvery,
 		FetchCooldown:     cooldown,

@@ -23,7 +23,7 @@ var unfinished = []rivertype.JobState{
 	rivertype.JobStateScheduled,
 }
 
-// Reenqueue copies the publish, mail and linkback jobs that had not finished in
+// Reenqueue copies the publish, mail, linkback and newsletter batch jobs that had not finished in
 // src's queue into dst's, keeping when they are due, and returns how many
 // it enqueued: after quire copy-db the new database goes on with the work
 // the old one had waiting. Periodic jobs are not copied (the queue makes
@@ -54,7 +54,7 @@ func Reenqueue(ctx context.Context, src, dst *store.Store, replace bool) (int, e
 		}
 	}
 	n := 0
-	err = from.eachUnfinished(ctx, []string{KindPublishPost, KindSendMail, KindMail, KindSendLinkback}, func(j *rivertype.JobRow) error {
+	err = from.eachUnfinished(ctx, []string{KindPublishPost, KindSendMail, KindMail, KindSendLinkback, KindNewsletterBatch}, func(j *rivertype.JobRow) error {
 		if err := to.copyJob(ctx, j); err != nil {
 			return err
 		}
@@ -118,6 +118,12 @@ func (q *Queue) copyJob(ctx context.Context, j *rivertype.JobRow) error {
 			return fmt.Errorf("jobs: re-enqueue job %d: %w", j.ID, err)
 		}
 		args, opts = a, linkbackOpts()
+	case KindNewsletterBatch:
+		var a newsletterBatchArgs
+		if err := json.Unmarshal(j.EncodedArgs, &a); err != nil {
+			return fmt.Errorf("jobs: re-enqueue job %d: %w", j.ID, err)
+		}
+		args, opts = a, newsletterBatchOpts()
 	default:
 		return fmt.Errorf("jobs: re-enqueue job %d: unknown kind %q", j.ID, j.Kind)
 	}

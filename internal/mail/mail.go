@@ -19,6 +19,11 @@ type Message struct {
 	// Key makes sending idempotent: a message whose key was already sent is
 	// not sent again. Empty means no such guarantee.
 	Key string
+	// MessageID, when set, is the message's Message-ID (without angle
+	// brackets), the same for every attempt: a newsletter issue's to one
+	// subscriber (blog.DeliveryMessageID). Empty: derived from Key, else
+	// random.
+	MessageID string
 	// Headers adds extra headers (List-Unsubscribe, say).
 	Headers map[string]string
 }
@@ -46,6 +51,12 @@ func (m Message) Validate() error {
 	}
 	if strings.ContainsAny(m.Subject, "\r\n") {
 		errs = append(errs, "the subject contains a line break")
+	}
+	if m.MessageID != "" {
+		if at := strings.IndexByte(m.MessageID, '@'); at <= 0 || at == len(m.MessageID)-1 ||
+			strings.ContainsAny(m.MessageID, "<> \t\r\n") {
+			errs = append(errs, fmt.Sprintf("Message-ID %q is not left@right", m.MessageID))
+		}
 	}
 	names := make([]string, 0, len(m.Headers))
 	for k := range m.Headers {

@@ -30,7 +30,13 @@ type SendError struct {
 	// Permanent is true when the server refused the recipient for good, so
 	// trying again cannot help.
 	Permanent bool
+	// Transport is true when the server or the connection failed rather
+	// than this recipient (refused or lost connection, no answer, 421, a
+	// refused sender): every message would fail now. Set by Pool.
+	Transport bool
 	Err       error
+
+	stage gomail.SendErrReason // where go-mail's send failed (Pool)
 }
 
 func (e *SendError) Error() string { return "mail: send to " + e.To + ": " + e.Err.Error() }
@@ -59,7 +65,7 @@ func NewSMTP(cfg SMTPConfig, from func(ctx context.Context) string) Sender {
 
 // Send implements Sender.
 func (s *smtpSender) Send(ctx context.Context, m Message) error {
-	msg, err := Build(m, s.from(ctx), time.Now())
+	msg, err := Build(m, s.from(ctx), time.Now(), s.cfg.DKIM)
 	if err != nil {
 		return err
 	}
@@ -158,9 +164,10 @@ func replyCode(err error) int {
 
 // Build turns m into a go-mail message from from, dated now: plain text,
 // or multipart/alternative text and HTML when m has HTML, with a
-// Message-ID (derived from m.Key when set, so a retried message keeps its
-// ID) and m's extra headers.
-func Build(m Message, from string, now time.Time) (*gomail.Msg, error) {
+// Message-ID (m.MessageID, else derived from m.Key when set, so a retried
+// message keeps its ID) and m's extra headers, signed with dkim when it is
+// not nil (for the From address's domain).
+func Build(m Message, from string, now time.Time, dkim *DKIM) (*gomail.Msg, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
@@ -178,13 +185,20 @@ func Build(m Message, from string, now time.Time) (*gomail.Msg, error) {
 	}
 	msg.Subject(m.Subject)
 	msg.SetDateWithValue(now)
-	msg.SetMessageIDWithValue(messageID(m.Key, fromAddr.Address))
+	if m.MessageID != "" {
+		msg.SetMessageIDWithValue(m.MessageID)
+	} else {
+		msg.SetMessageIDWithValue(messageID(m.Key, fromAddr.Address))
+	}
 	for k, v := range m.Headers {
 		msg.SetGenHeader(gomail.Header(k), v)
 	}
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	if dkim != nil {
+		msg.SetDKIM(dkim.signer(domainOf(fromAddr.Address)))
 	}
 	return msg, nil
 }

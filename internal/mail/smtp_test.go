@@ -428,11 +428,11 @@ func TestSMTPNeedsFromAddress(t *testing.T) {
 func TestBuildKeepsMessageIDForKey(t *testing.T) {
 	m := mail.Message{To: "a@example.org", Subject: "Hi", Text: "x", Key: "comment-reply:42:a@example.org"}
 	now := time.Now()
-	a, err := mail.Build(m, "site@example.com", now)
+	a, err := mail.Build(m, "site@example.com", now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := mail.Build(m, "site@example.com", now)
+	b, err := mail.Build(m, "site@example.com", now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -440,8 +440,8 @@ func TestBuildKeepsMessageIDForKey(t *testing.T) {
 		t.Errorf("Message-IDs %q and %q, want the same for one key", a.GetMessageID(), b.GetMessageID())
 	}
 	m.Key = ""
-	c, _ := mail.Build(m, "site@example.com", now)
-	d, _ := mail.Build(m, "site@example.com", now)
+	c, _ := mail.Build(m, "site@example.com", now, nil)
+	d, _ := mail.Build(m, "site@example.com", now, nil)
 	if c.GetMessageID() == d.GetMessageID() {
 		t.Errorf("Message-IDs without a key are equal: %q", c.GetMessageID())
 	}

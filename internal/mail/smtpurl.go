@@ -40,6 +40,8 @@ type SMTPConfig struct {
 	TLS      TLSMode
 	// InsecureSkipVerify accepts any server certificate, for test servers.
 	InsecureSkipVerify bool
+	// DKIM, when set, signs every message sent (not part of the URL).
+	DKIM *DKIM
 }
 
 // String returns the configuration as a URL with the password hidden, safe

@@ -46,6 +46,8 @@ var copyTables = []copyTable{
 	{"newsletter_issues", "id"},
 	{"newsletter_events", "id"},
 	{"newsletter_deliveries", "issue_id, subscriber_id"},
+	{"newsletter_batches", "issue_id, batch"},
+	{"newsletter_slots", "slot"},
 	{"wp_ids", "site, kind, old_id"},
 }
 

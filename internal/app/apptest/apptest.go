@@ -20,6 +20,7 @@ import (
 	"github.com/quirehq/quire/internal/jobs"
 	"github.com/quirehq/quire/internal/mail"
 	"github.com/quirehq/quire/internal/newsletter"
+	"github.com/quirehq/quire/internal/newsletter/deliver"
 	"github.com/quirehq/quire/internal/safehttp"
 	"github.com/quirehq/quire/internal/server"
 	"github.com/quirehq/quire/internal/site"
@@ -48,8 +49,15 @@ type Options struct {
 	// Mail replaces the capturing sender (a real SMTP client, say);
 	// Site.Mail is then nil.
 	Mail mail.Sender
-	// Sender starts sending newsletter issues (nil: none, as app.New).
+	// Sender replaces the delivery engine (a fake, say); nil is the real
+	// engine, as app.New wires it.
 	Sender newsletter.Sender
+	// Bulk is where the engine sends issues (a real SMTP pool); nil: the
+	// capturing sender. Delivery tunes the engine; NewsletterTick is its
+	// periodic tick's interval (0: off, tests call Tick themselves).
+	Bulk           mail.Sender
+	Delivery       deliver.Options
+	NewsletterTick time.Duration
 }
 
 // Site is a wired site on a test's store.
@@ -86,6 +94,10 @@ func New(t testing.TB, st *store.Store, o Options) *Site {
 		t.Fatal(err)
 	}
 	s := &Site{t: t, Store: st, Site: site.New(st, o.Overrides)}
+	tick := o.NewsletterTick
+	if tick == 0 {
+		tick = -1
+	}
 	sender := o.Mail
 	if sender == nil {
 		s.Mail = &Capture{}
@@ -93,7 +105,8 @@ func New(t testing.TB, st *store.Store, o Options) *Site {
 	}
 	s.App, err = app.New(app.Config{Store: st, Site: s.Site, Theme: th, Mail: sender, Logger: o.Logger, Now: o.Now,
 		ClientIP: res, Metrics: o.Metrics, Outbound: safehttp.Options{AllowPrivate: o.AllowPrivate}, Passwords: o.Passwords, Sender: o.Sender,
-		Queue: jobs.Config{FetchPollInterval: 20 * time.Millisecond, FetchCooldown: 5 * time.Millisecond,
+		Bulk: o.Bulk, Delivery: o.Delivery,
+		Queue: jobs.Config{FetchPollInterval: 20 * time.Millisecond, FetchCooldown: 5 * time.Millisecond, NewsletterTick: tick,
 			SafetyNetInterval: -1, CleanupInterval: -1, ForgetIPsInterval: -1,
 			MailRetryDelay:     func(int) time.Duration { return 10 * time.Millisecond },
 			LinkbackRetryDelay: func(int) time.Duration { return 10 * time.Millisecond }}})

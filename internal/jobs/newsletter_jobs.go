@@ -1,0 +1,144 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/quirehq/quire/internal/store"
+)
+
+// The newsletter's jobs, and the queue its batches run in (so a long issue
+// never holds every worker of the default queue, where comment mail and
+// publishing run).
+const (
+	// KindNewsletterBatch sends one batch of an issue's deliveries.
+	KindNewsletterBatch = "newsletter_batch"
+	// KindNewsletterTick is the periodic job that reclaims the batches of
+	// processes that died, starts scheduled issues when due and the weekly
+	// issue at its slot.
+	KindNewsletterTick = "newsletter_tick"
+	// QueueNewsletter is the queue of batch jobs.
+	QueueNewsletter = "newsletter"
+)
+
+// Defaults of the newsletter's Config fields.
+const (
+	// DefaultNewsletterTick is how often the tick runs: a batch whose
+	// process died is taken back within the lease's length plus this.
+	DefaultNewsletterTick = 10 * time.Second
+	// DefaultNewsletterWorkers is how many batches one process sends at
+	// once (they share its SMTP connections).
+	DefaultNewsletterWorkers = 2
+	// newsletterBatchTimeout bounds one run of a batch job; the engine
+	// stops a run well before (it snoozes and goes on in the next run).
+	newsletterBatchTimeout = 10 * time.Minute
+	// newsletterMaxAttempts counts only runs that failed unexpectedly (a
+	// database error): an SMTP server that is down snoozes the job, which
+	// counts nothing, so such an issue waits as long as it takes.
+	newsletterMaxAttempts = 25
+)
+
+// NewsletterBatchJob names one batch of an issue's deliveries and the
+// generation it was written for (the batch's fencing token): IDs only.
+type NewsletterBatchJob struct {
+	IssueID int64 `json:"issue_id"`
+	Batch   int   `json:"batch"`
+	Gen     int   `json:"gen"`
+}
+
+// NewsletterEngine does the newsletter's jobs (the delivery engine).
+// SendBatch may return RetryLater's error to run again later without
+// counting an attempt.
+type NewsletterEngine interface {
+	SendBatch(ctx context.Context, j NewsletterBatchJob) error
+	Tick(ctx context.Context) error
+}
+
+// newsletterBatchArgs is a NewsletterBatchJob as stored; one job per
+// batch and gen waits at a time.
+type newsletterBatchArgs struct {
+	NewsletterBatchJob
+}
+
+func (newsletterBatchArgs) Kind() string { return KindNewsletterBatch }
+
+func (newsletterBatchArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueNewsletter, MaxAttempts: newsletterMaxAttempts}
+}
+
+func newsletterBatchOpts() *river.InsertOpts {
+	return &river.InsertOpts{Queue: QueueNewsletter, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: pendingStates}}
+}
+
+// NewsletterBatches writes, in tx's transaction, a job for each batch
+// named. A batch and gen whose job waits already gets no second one.
+func (in *Inserter) NewsletterBatches(ctx context.Context, tx *store.Store, jobs ...NewsletterBatchJob) error {
+	params := make([]river.InsertManyParams, 0, len(jobs))
+	for _, j := range jobs {
+		if j.IssueID == 0 || j.Batch == 0 {
+			return errors.New("jobs: enqueue newsletter batch: the job names no batch")
+		}
+		params = append(params, river.InsertManyParams{Args: newsletterBatchArgs{j}, InsertOpts: newsletterBatchOpts()})
+	}
+	if err := in.insert(ctx, tx, params...); err != nil {
+		return fmt.Errorf("jobs: enqueue newsletter batches: %w", err)
+	}
+	return nil
+}
+
+type newsletterBatchWorker struct {
+	river.WorkerDefaults[newsletterBatchArgs]
+	engine NewsletterEngine
+}
+
+func (w *newsletterBatchWorker) Work(ctx context.Context, job *river.Job[newsletterBatchArgs]) error {
+	if w.engine == nil {
+		// A process that cannot send wrote it: retried, so one that can
+		// sends it.
+		return errors.New("jobs: newsletter batch: no delivery engine is configured")
+	}
+	return w.engine.SendBatch(ctx, job.Args.NewsletterBatchJob)
+}
+
+func (w *newsletterBatchWorker) Timeout(*river.Job[newsletterBatchArgs]) time.Duration {
+	return newsletterBatchTimeout
+}
+
+// newsletterTickArgs runs the engine's Tick.
+type newsletterTickArgs struct{}
+
+func (newsletterTickArgs) Kind() string { return KindNewsletterTick }
+
+type newsletterTickWorker struct {
+	river.WorkerDefaults[newsletterTickArgs]
+	engine NewsletterEngine
+}
+
+func (w *newsletterTickWorker) Work(ctx context.Context, _ *river.Job[newsletterTickArgs]) error {
+	if w.engine == nil {
+		return nil
+	}
+	if err := w.engine.Tick(ctx); err != nil {
+		return fmt.Errorf("jobs: newsletter tick: %w", err)
+	}
+	return nil
+}
+
+// addNewsletterJobs registers the newsletter's workers and its periodic
+// tick (when an engine is configured and the tick is not turned off).
+func addNewsletterJobs(workers *river.Workers, periodic []*river.PeriodicJob, c Config) []*river.PeriodicJob {
+	river.AddWorker(workers, &newsletterBatchWorker{engine: c.Newsletter})
+	river.AddWorker(workers, &newsletterTickWorker{engine: c.Newsletter})
+	if d := or(c.NewsletterTick, DefaultNewsletterTick); d > 0 && c.Newsletter != nil {
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(d),
+			func() (river.JobArgs, *river.InsertOpts) {
+				return newsletterTickArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByState: pendingStates}}
+			},
+			&river.PeriodicJobOpts{ID: KindNewsletterTick, RunOnStart: true}))
+	}
+	return periodic
+}
