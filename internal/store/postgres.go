@@ -149,7 +149,7 @@ func OpenPostgres(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect to %s: %s", RedactURL(dsn), redactErr(err, dsn))
 	}
-	return &Store{db: db, conn: db, d: postgresDialect{}, dsn: dsn}, nil
+	return &Store{db: db, conn: db, d: postgresDialect{}, dsn: dsn, watch: &versionWatch{}}, nil
 }
 
 // redactErr returns err's text with any password in dsn removed.
