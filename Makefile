@@ -32,3 +32,4 @@ interop:
 bench: build
 	@scripts/deps.sh bench
 	@scripts/bench.sh
+	@scripts/bench_large.sh
