@@ -23,6 +23,11 @@ type dialect interface {
 	// to those matching the user's search text, with its arguments.
 	searchMatch(text string) (join, cond string, args []any, ok bool)
 	searchOrder() string
+	// joinPosts joins posts (as p) on cond, to read whether each is public
+	// after the table before it has driven: a tag's links, say. SQLite
+	// reads it from the small posts_visibility index rather than the rows
+	// with their bodies (five times faster on 10,000 posts).
+	joinPosts(cond string) string
 	// tablesQuery lists the schema's tables; columnsQuery (one argument,
 	// the table) its stored columns in order.
 	tablesQuery() string
@@ -57,10 +62,17 @@ func (sqliteDialect) searchMatch(text string) (string, string, []any, bool) {
 	if q == "" {
 		return "", "", nil, false
 	}
-	return "JOIN posts_fts ON posts_fts.rowid = p.id", "posts_fts MATCH ?", []any{q}, true
+	// The full-text index drives: CROSS JOIN keeps SQLite from walking
+	// every public post and asking the index about each (seconds on
+	// 10,000 posts; milliseconds this way).
+	return "FROM posts_fts CROSS JOIN posts p ON p.id = posts_fts.rowid ", "posts_fts MATCH ?", []any{q}, true
 }
 
 func (sqliteDialect) searchOrder() string { return "posts_fts.rank, p.published_at DESC" }
+
+func (sqliteDialect) joinPosts(cond string) string {
+	return "CROSS JOIN posts p INDEXED BY posts_visibility ON " + cond
+}
 
 func (sqliteDialect) tablesQuery() string {
 	return "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"

@@ -32,10 +32,12 @@ func (postgresDialect) searchMatch(text string) (string, string, []any, bool) {
 	if q == "" {
 		return "", "", nil, false
 	}
-	return "", "p.search @@ websearch_to_tsquery('english', quire_unaccent(?))", []any{q}, true
+	return "FROM posts p ", "p.search @@ websearch_to_tsquery('english', quire_unaccent(?))", []any{q}, true
 }
 
 func (postgresDialect) searchOrder() string { return "p.published_at DESC, p.id DESC" }
+
+func (postgresDialect) joinPosts(cond string) string { return "JOIN posts p ON " + cond }
 
 func (postgresDialect) tablesQuery() string {
 	return "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"

@@ -381,7 +381,9 @@ func (s *Store) postWhere(ctx context.Context, f blog.PostFilter) (from, where s
 		if err != nil {
 			return "", "", nil, "", false, err
 		}
-		conds = append(conds, "EXISTS (SELECT 1 FROM post_terms pt WHERE pt.post_id = p.id AND pt.term_id IN ("+placeholders(len(ids))+"))")
+		// The term's posts drive (an archive of 40 posts reads 40), rather
+		// than every public post being checked for the term.
+		conds = append(conds, "p.id IN (SELECT pt.post_id FROM post_terms pt WHERE pt.term_id IN ("+placeholders(len(ids))+"))")
 		for _, id := range ids {
 			args = append(args, id)
 		}
@@ -399,11 +401,11 @@ func (s *Store) postWhere(ctx context.Context, f blog.PostFilter) (from, where s
 		args = append(args, f.To.Unix())
 	}
 	if strings.TrimSpace(f.Search) != "" {
-		join, cond, sargs, ok := s.d.searchMatch(f.Search)
+		sfrom, cond, sargs, ok := s.d.searchMatch(f.Search)
 		if !ok {
 			return "", "", nil, "", false, nil
 		}
-		from += join + " "
+		from = sfrom
 		// The search condition comes first in the argument list.
 		conds = append([]string{cond}, conds...)
 		args = append(sargs, args...)

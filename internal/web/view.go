@@ -173,7 +173,7 @@ func (h *Handler) chromeFor(ctx context.Context, st *site.Settings, ver int64) (
 	for _, m := range months {
 		c.archives = append(c.archives, link{Title: monthName(m.Year, m.Month), URL: st.MonthPath(m.Year, m.Month), Count: m.Count})
 	}
-	cats, err := h.Store.Terms(ctx, blog.Category)
+	cats, err := h.Store.TermsUncounted(ctx, blog.Category)
 	if err != nil {
 		return nil, fmt.Errorf("web: categories: %w", err)
 	}

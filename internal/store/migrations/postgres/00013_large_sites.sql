@@ -16,6 +16,19 @@ $$;
 CREATE TRIGGER site_state_notify AFTER UPDATE OF version ON site_state
     FOR EACH ROW EXECUTE FUNCTION quire_notify_version();
 
+-- A large site: indexes that keep a page's cost independent of how many
+-- posts and comments there are (see the SQLite migration of this number).
+DROP INDEX posts_list;
+CREATE INDEX posts_list ON posts (type, status, published_at DESC, id DESC);
+CREATE INDEX posts_updated ON posts (updated_at);
+DROP INDEX comments_status;
+CREATE INDEX comments_status ON comments (status, created_at DESC, id DESC);
+
 -- +goose Down
+DROP INDEX comments_status;
+CREATE INDEX comments_status ON comments (status, created_at DESC);
+DROP INDEX posts_updated;
+DROP INDEX posts_list;
+CREATE INDEX posts_list ON posts (type, status, published_at DESC);
 DROP TRIGGER site_state_notify ON site_state;
 DROP FUNCTION quire_notify_version();
