@@ -75,6 +75,9 @@ type versionWatch struct {
 	// published when it commits.
 	pending sync.Map
 
+	// memo keeps costly exact reads per version (memo.go).
+	memo versionMemo
+
 	// mu orders the exact reads (which may lower known, after a restore)
 	// with the writes this process publishes (which only raise it).
 	mu    sync.Mutex
