@@ -66,7 +66,7 @@ func (s *Store) CreateComment(ctx context.Context, c *blog.Comment) error {
 		if err != nil {
 			return fmt.Errorf("store: create comment: %w", err)
 		}
-		return s.bump(ctx, t)
+		return s.bumpComments(ctx, t)
 	})
 }
 
@@ -377,7 +377,7 @@ func (s *Store) updateComments(ctx context.Context, q string, args func(int64) [
 			k, _ := res.RowsAffected()
 			n += int(k)
 		}
-		return s.bump(ctx, t)
+		return s.bumpComments(ctx, t)
 	})
 	return n, err
 }
@@ -395,7 +395,7 @@ func (s *Store) UpdateComment(ctx context.Context, c *blog.Comment) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("store: update comment %d: %w", c.ID, blog.ErrNotFound)
 		}
-		return s.bump(ctx, t)
+		return s.bumpComments(ctx, t)
 	})
 }
 
@@ -421,7 +421,7 @@ func (s *Store) DeleteComments(ctx context.Context, ids ...int64) (int, error) {
 			}
 			n++
 		}
-		return s.bump(ctx, t)
+		return s.bumpComments(ctx, t)
 	})
 	return n, err
 }
@@ -507,7 +507,7 @@ func (s *Store) AnonymizeCommentsByEmail(ctx context.Context, email string) (int
 		}
 		k, _ := res.RowsAffected()
 		n = int(k)
-		return s.bump(ctx, t)
+		return s.bumpComments(ctx, t)
 	})
 	return n, err
 }

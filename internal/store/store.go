@@ -218,14 +218,39 @@ func (s *Store) q(query string) string { return s.d.rebind(query) }
 
 // bump advances the content version inside a write transaction, so every
 // instance and every command sees the change on its next request; this
-// process knows the new version as soon as the transaction commits.
+// process knows the new version as soon as the transaction commits. It
+// advances the posts version too (PostsVersion): bump is for any change,
+// bumpComments for one that touches comments alone.
 func (s *Store) bump(ctx context.Context, t queryer) error {
+	return s.bumpVersion(ctx, t, "UPDATE site_state SET version = version + 1, posts_version = posts_version + 1 WHERE id = 1 RETURNING version")
+}
+
+// bumpComments is bump for a change to comments only (a new comment, a
+// moderation): what is built from posts alone (the sidebar's archives and
+// categories) stays valid.
+func (s *Store) bumpComments(ctx context.Context, t queryer) error {
+	return s.bumpVersion(ctx, t, "UPDATE site_state SET version = version + 1 WHERE id = 1 RETURNING version")
+}
+
+func (s *Store) bumpVersion(ctx context.Context, t queryer, q string) error {
 	var v int64
-	if err := t.QueryRowContext(ctx, "UPDATE site_state SET version = version + 1 WHERE id = 1 RETURNING version").Scan(&v); err != nil {
+	if err := t.QueryRowContext(ctx, q).Scan(&v); err != nil {
 		return fmt.Errorf("store: bump content version: %w", err)
 	}
 	s.watch.bumped(t, v)
 	return nil
+}
+
+// PostsVersion returns a number that changes whenever anything but comments
+// changes (posts, pages, terms, media, users, settings): what is made from
+// those alone may be kept across a comment's change of the content
+// version. It asks the database.
+func (s *Store) PostsVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := s.conn.QueryRowContext(ctx, "SELECT posts_version FROM site_state WHERE id = 1").Scan(&v); err != nil {
+		return 0, fmt.Errorf("store: posts version: %w", err)
+	}
+	return v, nil
 }
 
 // BumpContentVersion marks content as changed outside a store write (a theme

@@ -116,14 +116,18 @@ type postView struct {
 // content: navigation and sidebar lists. It is built once per content
 // version (and at most a minute old, so posts whose time has come appear).
 type chrome struct {
-	version    int64
-	built      time.Time
-	nav        []link
-	recent     []link
-	archives   []link
-	categories []link
-	lastMod    time.Time // when published content last changed
-	sidebar    template.HTML
+	version int64
+	// postsVersion is the store's PostsVersion the parts made from posts
+	// (nav, recent, archives, categories, lastMod) were built at, and
+	// built when: a change to comments alone keeps them.
+	postsVersion int64
+	built        time.Time
+	nav          []link
+	recent       []link
+	archives     []link
+	categories   []link
+	lastMod      time.Time // when published content last changed
+	sidebar      template.HTML
 	// recentComments are the newest approved comments, "NAME on TITLE".
 	recentComments []recentComment
 }
@@ -136,57 +140,44 @@ type recentComment struct {
 const chromeMaxAge = time.Minute
 
 // chromeFor returns the navigation and sidebar for content version ver.
+// One request builds it while the others wait; after a change to comments
+// alone, it keeps what is made from posts (which on a site of 10,000
+// posts costs more than the rest of a page) and rebuilds the recent
+// comments.
 func (h *Handler) chromeFor(ctx context.Context, st *site.Settings, ver int64) (*chrome, error) {
 	now := h.Now()
+	fresh := func(c *chrome) bool {
+		return c != nil && c.version == ver && now.Sub(c.built) < chromeMaxAge && !now.Before(c.built)
+	}
 	h.chromeMu.Lock()
 	c := h.chrome
 	h.chromeMu.Unlock()
-	if c != nil && c.version == ver && now.Sub(c.built) < chromeMaxAge && !now.Before(c.built) {
+	if fresh(c) {
 		return c, nil
 	}
-	c = &chrome{version: ver, built: now}
-	pages, _, err := h.Store.ListPosts(ctx, blog.PostFilter{Type: blog.TypePage, Now: now, Limit: 100})
+	h.chromeBuild.Lock()
+	defer h.chromeBuild.Unlock()
+	h.chromeMu.Lock()
+	old := h.chrome
+	h.chromeMu.Unlock()
+	if fresh(old) {
+		return old, nil // built while this request waited
+	}
+	// Read before building, so the parts are never older than the
+	// number they are kept under.
+	pv, err := h.Store.PostsVersion(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("web: navigation: %w", err)
+		return nil, fmt.Errorf("web: posts version: %w", err)
 	}
-	c.nav = append(c.nav, link{Title: "Home", URL: "/"})
-	var top []link
-	for i := range pages {
-		if pages[i].ParentID == 0 {
-			top = append(top, link{Title: pages[i].Title, URL: st.PostPath(&pages[i])})
-		}
-	}
-	sort.SliceStable(top, func(i, j int) bool { return strings.ToLower(top[i].Title) < strings.ToLower(top[j].Title) })
-	c.nav = append(c.nav, top...)
-
-	recent, _, err := h.Store.ListPosts(ctx, blog.PostFilter{Now: now, Limit: 5})
-	if err != nil {
-		return nil, fmt.Errorf("web: recent posts: %w", err)
-	}
-	for i := range recent {
-		c.recent = append(c.recent, link{Title: recent[i].Title, URL: st.PostPath(&recent[i])})
-	}
-	months, err := h.Store.Months(ctx, now, st.Loc)
-	if err != nil {
-		return nil, fmt.Errorf("web: archives: %w", err)
-	}
-	for _, m := range months {
-		c.archives = append(c.archives, link{Title: monthName(m.Year, m.Month), URL: st.MonthPath(m.Year, m.Month), Count: m.Count})
-	}
-	cats, err := h.Store.TermsUncounted(ctx, blog.Category)
-	if err != nil {
-		return nil, fmt.Errorf("web: categories: %w", err)
-	}
-	totals, err := h.Store.CategoryTotals(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("web: categories: %w", err)
-	}
-	c.categories = categoryTree(st, cats, totals)
-	if c.recentComments, err = h.recentComments(ctx, st, now); err != nil {
+	c = &chrome{version: ver, postsVersion: pv, built: now}
+	if old != nil && old.postsVersion == pv && now.Sub(old.built) < chromeMaxAge && !now.Before(old.built) {
+		c.built, c.nav, c.recent, c.archives, c.categories, c.lastMod = old.built, old.nav, old.recent, old.archives,
+			old.categories, old.lastMod
+	} else if err := h.buildPostsChrome(ctx, st, c, now); err != nil {
 		return nil, err
 	}
-	if c.lastMod, err = h.Store.LastModified(ctx); err != nil {
-		return nil, fmt.Errorf("web: last modified: %w", err)
+	if c.recentComments, err = h.recentComments(ctx, st, now); err != nil {
+		return nil, err
 	}
 	var sb strings.Builder
 	if err := h.Theme.RenderPart(&sb, "sidebar-lists", struct {
@@ -200,6 +191,53 @@ func (h *Handler) chromeFor(ctx context.Context, st *site.Settings, ver int64) (
 	h.chrome = c
 	h.chromeMu.Unlock()
 	return c, nil
+}
+
+// buildPostsChrome fills the parts of c made from posts: the navigation,
+// recent posts, monthly archives, categories and when content last
+// changed.
+func (h *Handler) buildPostsChrome(ctx context.Context, st *site.Settings, c *chrome, now time.Time) error {
+	pages, _, err := h.Store.ListPosts(ctx, blog.PostFilter{Type: blog.TypePage, Now: now, Limit: 100})
+	if err != nil {
+		return fmt.Errorf("web: navigation: %w", err)
+	}
+	c.nav = append(c.nav, link{Title: "Home", URL: "/"})
+	var top []link
+	for i := range pages {
+		if pages[i].ParentID == 0 {
+			top = append(top, link{Title: pages[i].Title, URL: st.PostPath(&pages[i])})
+		}
+	}
+	sort.SliceStable(top, func(i, j int) bool { return strings.ToLower(top[i].Title) < strings.ToLower(top[j].Title) })
+	c.nav = append(c.nav, top...)
+
+	recent, _, err := h.Store.ListPosts(ctx, blog.PostFilter{Now: now, Limit: 5})
+	if err != nil {
+		return fmt.Errorf("web: recent posts: %w", err)
+	}
+	for i := range recent {
+		c.recent = append(c.recent, link{Title: recent[i].Title, URL: st.PostPath(&recent[i])})
+	}
+	months, err := h.Store.Months(ctx, now, st.Loc)
+	if err != nil {
+		return fmt.Errorf("web: archives: %w", err)
+	}
+	for _, m := range months {
+		c.archives = append(c.archives, link{Title: monthName(m.Year, m.Month), URL: st.MonthPath(m.Year, m.Month), Count: m.Count})
+	}
+	cats, err := h.Store.TermsUncounted(ctx, blog.Category)
+	if err != nil {
+		return fmt.Errorf("web: categories: %w", err)
+	}
+	totals, err := h.Store.CategoryTotals(ctx)
+	if err != nil {
+		return fmt.Errorf("web: categories: %w", err)
+	}
+	c.categories = categoryTree(st, cats, totals)
+	if c.lastMod, err = h.Store.LastModified(ctx); err != nil {
+		return fmt.Errorf("web: last modified: %w", err)
+	}
+	return nil
 }
 
 // categoryTree nests the categories (sorted by name) as WordPress's

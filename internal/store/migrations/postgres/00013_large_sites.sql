@@ -24,7 +24,12 @@ CREATE INDEX posts_updated ON posts (updated_at);
 DROP INDEX comments_status;
 CREATE INDEX comments_status ON comments (status, created_at DESC, id DESC);
 
+-- What is built from posts alone (the sidebar's archives and category
+-- counts) is kept across comments' changes, which move only version.
+ALTER TABLE site_state ADD COLUMN posts_version BIGINT NOT NULL DEFAULT 1;
+
 -- +goose Down
+ALTER TABLE site_state DROP COLUMN posts_version;
 DROP INDEX comments_status;
 CREATE INDEX comments_status ON comments (status, created_at DESC);
 DROP INDEX posts_updated;

@@ -18,7 +18,12 @@ CREATE INDEX posts_visibility ON posts (id, type, status, published_at, password
 DROP INDEX comments_status;
 CREATE INDEX comments_status ON comments (status, created_at DESC, id DESC);
 
+-- What is built from posts alone (the sidebar's archives and category
+-- counts) is kept across comments' changes, which move only version.
+ALTER TABLE site_state ADD COLUMN posts_version INTEGER NOT NULL DEFAULT 1;
+
 -- +goose Down
+ALTER TABLE site_state DROP COLUMN posts_version;
 DROP INDEX comments_status;
 CREATE INDEX comments_status ON comments (status, created_at DESC);
 DROP INDEX posts_visibility;
