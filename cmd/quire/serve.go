@@ -187,7 +187,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintf(&start, "Create the owner's account (the link works once): %s\n", link)
 	}
 	if c.smtpURL == "" {
-		fmt.Fprintln(&start, "Mail is kept in the admin's Outbox (/admin/outbox); set --smtp-url to send it.")
+		fmt.Fprintf(&start, "Mail is kept in the admin's Outbox (%s); set --smtp-url to send it.\n", set.Path("/admin/outbox"))
 	}
 	io.WriteString(stdout, start.String())
 	g, gctx := errgroup.WithContext(ctx)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // commentAct handles one row action on one comment: approve, unapprove,
@@ -30,5 +31,5 @@ func (h *Handler) commentAct(w http.ResponseWriter, r *http.Request, u *blog.Use
 		// The comment's own page is gone with it.
 		back = "/admin/comments/"
 	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, back), http.StatusSeeOther)
 }

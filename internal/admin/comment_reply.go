@@ -6,6 +6,7 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/markup"
+	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
 
@@ -24,12 +25,12 @@ func (h *Handler) commentReply(w http.ResponseWriter, r *http.Request, u *blog.U
 	// internal/server), or answered 413 already.
 	if c.Type.IsLinkback() {
 		h.setFlashErr(r, "A pingback, trackback or webmention cannot be answered: reply on the page it came from.")
-		http.Redirect(w, r, commentURL(c.ID), http.StatusSeeOther)
+		http.Redirect(w, r, site.PathFor(r, commentURL(c.ID)), http.StatusSeeOther)
 		return
 	}
 	if c.Status != blog.CommentPending && c.Status != blog.CommentApproved {
 		h.setFlashErr(r, "Only a pending or approved comment can be answered. Restore this one first.")
-		http.Redirect(w, r, commentURL(c.ID), http.StatusSeeOther)
+		http.Redirect(w, r, site.PathFor(r, commentURL(c.ID)), http.StatusSeeOther)
 		return
 	}
 	text := strings.ReplaceAll(r.PostFormValue("reply"), "\r\n", "\n")
@@ -85,5 +86,5 @@ func (h *Handler) commentReply(w http.ResponseWriter, r *http.Request, u *blog.U
 		msg = "Comment approved and reply published."
 	}
 	h.setFlash(r, msg)
-	http.Redirect(w, r, commentsBack(r), http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, commentsBack(r)), http.StatusSeeOther)
 }

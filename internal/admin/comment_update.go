@@ -7,6 +7,7 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/markup"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // maxCommentForm bounds a comment form: the longest comment and room for
@@ -55,7 +56,7 @@ func (h *Handler) commentUpdate(w http.ResponseWriter, r *http.Request, u *blog.
 		return
 	}
 	h.setFlash(r, "Comment updated.")
-	http.Redirect(w, r, commentURL(c.ID), http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, commentURL(c.ID)), http.StatusSeeOther)
 }
 
 // checkCommentForm reports every problem of a moderator's edit at once. The

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // maxBulkComments bounds how many comments one bulk action may name.
@@ -17,7 +18,7 @@ func (h *Handler) commentsBulk(w http.ResponseWriter, r *http.Request, u *blog.U
 	act, ok := commentActions[r.PostFormValue("action")]
 	if !ok {
 		h.setFlashErr(r, "Choose an action to apply to the comments you ticked.")
-		http.Redirect(w, r, back, http.StatusSeeOther)
+		http.Redirect(w, r, site.PathFor(r, back), http.StatusSeeOther)
 		return
 	}
 	var ids []int64
@@ -28,12 +29,12 @@ func (h *Handler) commentsBulk(w http.ResponseWriter, r *http.Request, u *blog.U
 	}
 	if len(ids) == 0 {
 		h.setFlashErr(r, "Tick at least one comment, then choose what to do with it.")
-		http.Redirect(w, r, back, http.StatusSeeOther)
+		http.Redirect(w, r, site.PathFor(r, back), http.StatusSeeOther)
 		return
 	}
 	if len(ids) > maxBulkComments {
 		h.setFlashErr(r, "Choose at most "+strconv.Itoa(maxBulkComments)+" comments at once.")
-		http.Redirect(w, r, back, http.StatusSeeOther)
+		http.Redirect(w, r, site.PathFor(r, back), http.StatusSeeOther)
 		return
 	}
 	n, err := h.moderate(r, u, act, ids)
@@ -46,5 +47,5 @@ func (h *Handler) commentsBulk(w http.ResponseWriter, r *http.Request, u *blog.U
 	} else {
 		h.setFlash(r, doneMessage(act, n))
 	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, back), http.StatusSeeOther)
 }

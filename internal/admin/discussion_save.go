@@ -64,7 +64,7 @@ func (h *Handler) discussionSave(w http.ResponseWriter, r *http.Request, u *blog
 		return
 	}
 	h.setFlash(r, "Discussion settings saved.")
-	http.Redirect(w, r, "/admin/settings/discussion", http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/settings/discussion"), http.StatusSeeOther)
 }
 
 // boolValue maps a ticked box to "1" and anything else to "0".

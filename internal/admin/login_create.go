@@ -7,6 +7,7 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/clientip"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // newDeviceMessage refuses a login from a new browser when the account's
@@ -125,5 +126,5 @@ func (h *Handler) loginCreate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, form.Next, http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, form.Next), http.StatusSeeOther)
 }

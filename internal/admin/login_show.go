@@ -1,6 +1,10 @@
 package admin
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/quirehq/quire/internal/site"
+)
 
 // loginForm is what the login form holds.
 type loginForm struct {
@@ -18,7 +22,7 @@ func (h *Handler) loginShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if u != nil {
-		http.Redirect(w, r, next, http.StatusSeeOther)
+		http.Redirect(w, r, site.PathFor(r, next), http.StatusSeeOther)
 		return
 	}
 	h.render(w, r, http.StatusOK, "login", &view{Title: "Log in", D: loginForm{Next: next}})

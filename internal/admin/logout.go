@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/quirehq/quire/internal/site"
 )
 
 // logout ends the session and goes back to the login page, or to the
@@ -18,7 +20,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 	if next := r.URL.Query().Get("next"); localPath(next) {
 		to = next
 	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, to), http.StatusSeeOther)
 }
 
 // localPath reports whether s is a path on this site (not //host, not a

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // mediaAlt saves the alternative text of an image.
@@ -18,7 +19,7 @@ func (h *Handler) mediaAlt(w http.ResponseWriter, r *http.Request, u *blog.User)
 	alt := strings.Join(strings.Fields(r.PostFormValue("alt")), " ")
 	if utf8.RuneCountInString(alt) > 500 {
 		h.setFlashErr(r, "The alternative text of "+m.Filename+" is longer than 500 characters; it was not saved.")
-		http.Redirect(w, r, "/admin/media/", http.StatusSeeOther)
+		http.Redirect(w, r, site.PathFor(r, "/admin/media/"), http.StatusSeeOther)
 		return
 	}
 	if err := h.Store.SetMediaAlt(r.Context(), m.ID, alt); err != nil {
@@ -26,7 +27,7 @@ func (h *Handler) mediaAlt(w http.ResponseWriter, r *http.Request, u *blog.User)
 		return
 	}
 	h.setFlash(r, "Saved the alternative text of "+m.Filename+".")
-	http.Redirect(w, r, "/admin/media/", http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/media/"), http.StatusSeeOther)
 }
 
 // editableMedia loads the image named in the path and checks u may change

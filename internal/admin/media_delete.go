@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // mediaDelete removes an image; posts that featured it lose their image.
@@ -18,5 +19,5 @@ func (h *Handler) mediaDelete(w http.ResponseWriter, r *http.Request, u *blog.Us
 		return
 	}
 	h.setFlash(r, "Deleted "+m.Filename+".")
-	http.Redirect(w, r, "/admin/media/", http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/media/"), http.StatusSeeOther)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/media"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // maxUploadRequest bounds an upload request: the largest image plus room
@@ -64,7 +65,7 @@ func (h *Handler) mediaUpload(w http.ResponseWriter, r *http.Request, u *blog.Us
 		return
 	}
 	h.setFlash(r, "Uploaded "+m.Filename+".")
-	http.Redirect(w, r, "/admin/media/", http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/media/"), http.StatusSeeOther)
 }
 
 // readUpload reads the upload form part by part: the "file" part's name

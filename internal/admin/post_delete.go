@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
 
@@ -32,5 +33,5 @@ func (h *Handler) postDelete(w http.ResponseWriter, r *http.Request, u *blog.Use
 		return
 	}
 	h.setFlash(r, "“"+p.Title+"” deleted for good.")
-	http.Redirect(w, r, listURL(p.Type, blog.StatusTrash), http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, listURL(p.Type, blog.StatusTrash)), http.StatusSeeOther)
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/linkback/send"
+	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
 
@@ -40,5 +41,5 @@ func (h *Handler) postRestore(w http.ResponseWriter, r *http.Request, u *blog.Us
 		return
 	}
 	h.setFlash(r, "“"+p.Title+"” restored as "+statusLabel(restored.Status)+".")
-	http.Redirect(w, r, listURL(p.Type, blog.StatusTrash), http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, listURL(p.Type, blog.StatusTrash)), http.StatusSeeOther)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/linkback/send"
 	"github.com/quirehq/quire/internal/markup"
+	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
 
@@ -130,7 +131,7 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *blog.User)
 		msg = "Scheduled for " + p.PublishedAt.In(set.Loc).Format("2 Jan 2006 15:04") + " (" + set.TimeZone + ")."
 	}
 	h.setFlash(r, msg)
-	http.Redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/posts/"+strconv.FormatInt(p.ID, 10)), http.StatusSeeOther)
 }
 
 // maxTrackbacks is the most addresses "Send trackbacks to" takes.

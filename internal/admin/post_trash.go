@@ -5,6 +5,7 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/linkback/send"
+	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
 
@@ -27,7 +28,7 @@ func (h *Handler) postTrash(w http.ResponseWriter, r *http.Request, u *blog.User
 		return
 	}
 	h.setFlash(r, "“"+p.Title+"” moved to the trash.")
-	http.Redirect(w, r, listURL(p.Type, ""), http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, listURL(p.Type, "")), http.StatusSeeOther)
 }
 
 // listURL is the admin list of posts or pages, optionally of one status.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/linkback/send"
+	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
 
@@ -30,5 +31,5 @@ func (h *Handler) postUnpublish(w http.ResponseWriter, r *http.Request, u *blog.
 		return
 	}
 	h.setFlash(r, "“"+p.Title+"” is a draft again; readers no longer see it.")
-	http.Redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/posts/"+strconv.FormatInt(p.ID, 10)), http.StatusSeeOther)
 }

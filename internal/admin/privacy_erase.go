@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
 
@@ -59,7 +60,7 @@ func (h *Handler) privacyErase(w http.ResponseWriter, r *http.Request, u *blog.U
 	}
 	h.setFlash(r, "Erased what was held for that address: "+counted(comments, "comment")+" "+done+", "+
 		counted(subs, "follow-up record")+" removed.")
-	http.Redirect(w, r, "/admin/privacy", http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/privacy"), http.StatusSeeOther)
 }
 
 // counted says "1 comment" or "3 comments".

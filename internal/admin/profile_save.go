@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // profileSave changes the user's own name, email and, when asked, password.
@@ -116,5 +117,5 @@ func (h *Handler) profileSave(w http.ResponseWriter, r *http.Request, u *blog.Us
 		msg = "Profile and password saved. Every other session of your account was ended."
 	}
 	h.setFlash(r, msg)
-	http.Redirect(w, r, "/admin/profile", http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/profile"), http.StatusSeeOther)
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/quirehq/quire/internal/blog"
@@ -24,8 +25,35 @@ var templateFS embed.FS
 //go:embed static/admin.css
 var adminCSS []byte
 
-// pageTemplate is one admin page parsed together with the shared layout.
-type pageTemplate struct{ t *template.Template }
+// pageTemplate is one admin page parsed together with the shared layout,
+// never executed itself: each path prefix the site is served under gets
+// its own clone, with the path function bound to it.
+type pageTemplate struct {
+	t *template.Template
+
+	mu    sync.Mutex
+	bound map[string]*template.Template // by prefix
+}
+
+// at returns the page bound to prefix ("/blog" for a site at
+// https://example.com/blog): {{path "/admin/"}} gives "/blog/admin/".
+func (pt *pageTemplate) at(prefix string) (*template.Template, error) {
+	pt.mu.Lock()
+	defer pt.mu.Unlock()
+	if t := pt.bound[prefix]; t != nil {
+		return t, nil
+	}
+	if pt.bound == nil || len(pt.bound) >= 4 { // one prefix in practice, two while it changes
+		pt.bound = map[string]*template.Template{}
+	}
+	t, err := pt.t.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("admin: %w", err)
+	}
+	t.Funcs(template.FuncMap{"path": func(p string) string { return prefix + p }})
+	pt.bound[prefix] = t
+	return t, nil
+}
 
 // view is what every admin template receives. D holds the page's own data.
 type view struct {
@@ -64,6 +92,9 @@ var funcs = template.FuncMap{
 		return false
 	},
 	"itoa": func(n int64) string { return strconv.FormatInt(n, 10) },
+	// path puts the site's path prefix before a path from its root; each
+	// page's clone binds it (pageTemplate.at).
+	"path": func(p string) string { return p },
 }
 
 // mustParsePages parses each page template with the layout. The templates
@@ -134,6 +165,11 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		return
 	}
 	v.Site = set
+	t, err := pt.at(set.Prefix())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	if v.User == nil {
 		v.User = userFrom(r.Context())
 	}
@@ -142,7 +178,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		v.FlashErr = h.Sessions.PopBool(r.Context(), "flash_err")
 	}
 	var buf bytes.Buffer
-	if err := pt.t.Execute(&buf, v); err != nil {
+	if err := t.Execute(&buf, v); err != nil {
 		h.fail(w, r, fmt.Errorf("admin: render %s: %w", name, err))
 		return
 	}
@@ -178,7 +214,11 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		v.Site = set
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	if pt == nil || v.Site == nil || pt.t.Execute(&buf, v) != nil {
+	if pt == nil || v.Site == nil {
+		http.Error(w, msg, status)
+		return
+	}
+	if t, err := pt.at(v.Site.Prefix()); err != nil || t.Execute(&buf, v) != nil {
 		http.Error(w, msg, status)
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
 
@@ -59,5 +60,5 @@ func (h *Handler) linkLogIn(w http.ResponseWriter, r *http.Request, u *blog.User
 		return
 	}
 	h.setFlash(r, msg)
-	http.Redirect(w, r, "/admin/", http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/"), http.StatusSeeOther)
 }

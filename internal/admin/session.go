@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
 
@@ -49,7 +50,7 @@ func (h *Handler) needs(min blog.Role, fn userHandler) http.HandlerFunc {
 			if r.Method == http.MethodGet && r.URL.Path != "/admin/" {
 				target += "?next=" + url.QueryEscape(r.URL.RequestURI())
 			}
-			http.Redirect(w, r, target, http.StatusSeeOther)
+			http.Redirect(w, r, site.PathFor(r, target), http.StatusSeeOther)
 			return
 		}
 		r = r.WithContext(context.WithValue(r.Context(), userKey{}, u))

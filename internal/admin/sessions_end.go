@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // sessionsEnd ends every session of the user but this one ("Log out
@@ -29,7 +30,7 @@ func (h *Handler) sessionsEnd(w http.ResponseWriter, r *http.Request, u *blog.Us
 		return
 	}
 	h.setFlash(r, "You were logged out everywhere else.")
-	http.Redirect(w, r, "/admin/profile", http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/profile"), http.StatusSeeOther)
 }
 
 // keepDevice signs this browser's known-device cookie again for u's new

@@ -59,5 +59,12 @@ func (h *Handler) settingsSave(w http.ResponseWriter, r *http.Request, u *blog.U
 		return
 	}
 	h.setFlash(r, "Settings saved.")
-	http.Redirect(w, r, "/admin/settings", http.StatusSeeOther)
+	// Under the prefix of the base URL now in force: a new path in the
+	// base URL moves the admin too (the session cookie stays under the old
+	// path, so the owner logs in again there).
+	to := site.PathFor(r, "/admin/settings")
+	if now, _, err := h.Site.Current(r.Context()); err == nil {
+		to = now.Path("/admin/settings")
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/demo"
+	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
 
@@ -72,5 +73,5 @@ func (h *Handler) setupCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.setFlash(r, "Welcome, "+u.Name+". Your account is ready.")
-	http.Redirect(w, r, "/admin/", http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/"), http.StatusSeeOther)
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // termCreate adds a category or tag.
@@ -22,5 +23,5 @@ func (h *Handler) termCreate(w http.ResponseWriter, r *http.Request, u *blog.Use
 	}
 	noun, _, listURL := termNouns(tax)
 	h.setFlash(r, "Added the "+noun+" “"+t.Name+"”.")
-	http.Redirect(w, r, listURL, http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, listURL), http.StatusSeeOther)
 }

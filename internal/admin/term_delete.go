@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // termDelete removes a category or tag; its posts keep their other terms.
@@ -24,5 +25,5 @@ func (h *Handler) termDelete(w http.ResponseWriter, r *http.Request, u *blog.Use
 	}
 	noun, _, listURL := termNouns(t.Taxonomy)
 	h.setFlash(r, "Deleted the "+noun+" “"+t.Name+"”.")
-	http.Redirect(w, r, listURL, http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, listURL), http.StatusSeeOther)
 }

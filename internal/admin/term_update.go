@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // termUpdate saves changes to a category or tag.
@@ -32,5 +33,5 @@ func (h *Handler) termUpdate(w http.ResponseWriter, r *http.Request, u *blog.Use
 	}
 	noun, _, listURL := termNouns(old.Taxonomy)
 	h.setFlash(r, "Saved the "+noun+" “"+t.Name+"”.")
-	http.Redirect(w, r, listURL, http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, listURL), http.StatusSeeOther)
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // userCreate adds an account with a role and a first password.
@@ -41,5 +42,5 @@ func (h *Handler) userCreate(w http.ResponseWriter, r *http.Request, u *blog.Use
 		return
 	}
 	h.setFlash(r, "Added "+nu.Name+" as "+string(nu.Role)+". Give them their password; they can change it under Profile.")
-	http.Redirect(w, r, "/admin/users/", http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/users/"), http.StatusSeeOther)
 }

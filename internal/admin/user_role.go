@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/site"
 )
 
 // userRole changes the role of an account. The last owner cannot stop
@@ -22,7 +23,7 @@ func (h *Handler) userRole(w http.ResponseWriter, r *http.Request, u *blog.User)
 	role := blog.Role(r.PostFormValue("role"))
 	if !blog.ValidRole(role) {
 		h.setFlashErr(r, "Choose owner, editor or author.")
-		http.Redirect(w, r, "/admin/users/", http.StatusSeeOther)
+		http.Redirect(w, r, site.PathFor(r, "/admin/users/"), http.StatusSeeOther)
 		return
 	}
 	if target.Role == blog.RoleOwner && role != blog.RoleOwner {
@@ -39,7 +40,7 @@ func (h *Handler) userRole(w http.ResponseWriter, r *http.Request, u *blog.User)
 		}
 		if owners <= 1 {
 			h.setFlashErr(r, target.Name+" is the only owner; make someone else an owner first.")
-			http.Redirect(w, r, "/admin/users/", http.StatusSeeOther)
+			http.Redirect(w, r, site.PathFor(r, "/admin/users/"), http.StatusSeeOther)
 			return
 		}
 	}
@@ -49,5 +50,5 @@ func (h *Handler) userRole(w http.ResponseWriter, r *http.Request, u *blog.User)
 		return
 	}
 	h.setFlash(r, target.Name+" is now "+string(role)+".")
-	http.Redirect(w, r, "/admin/users/", http.StatusSeeOther)
+	http.Redirect(w, r, site.PathFor(r, "/admin/users/"), http.StatusSeeOther)
 }

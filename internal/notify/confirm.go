@@ -2,6 +2,8 @@ package notify
 
 import (
 	"net/http"
+
+	"github.com/quirehq/quire/internal/site"
 )
 
 // confirmShow asks the reader to confirm follow-up comments with a button;
@@ -33,7 +35,7 @@ func (n *Notifier) confirmDo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	links := append(n.postLink(r.Context(), sub),
-		actionLink{Label: "Stop emails about this post", URL: "/comments/unsubscribe/" + sub.Token})
+		actionLink{Label: "Stop emails about this post", URL: site.PathFor(r, "/comments/unsubscribe/"+sub.Token)})
 	n.show(w, r, http.StatusOK, page{Title: "Thank you: you follow this discussion",
 		Paragraphs: []string{"You will get an email for each new comment on “" + sub.PostTitle + "”. " +
 			"Every one has a link to stop them."},

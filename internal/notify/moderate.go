@@ -66,7 +66,7 @@ func (n *Notifier) moderationTarget(w http.ResponseWriter, r *http.Request) *mod
 		n.show(w, r, http.StatusForbidden, page{Title: "This link does not work",
 			Paragraphs: []string{"Moderation links in emails work for 14 days, and only as they were sent. " +
 				"This one has expired or was changed, so nothing was done. Moderate the comment in the admin instead."},
-			Links: []actionLink{{Label: "See all pending comments", URL: PendingPath}}})
+			Links: []actionLink{{Label: "See all pending comments", URL: site.PathFor(r, PendingPath)}}})
 		return nil
 	}
 	c, err := n.Store.Comment(r.Context(), id)
@@ -83,7 +83,7 @@ func (n *Notifier) commentView(r *http.Request, set *site.Settings, c *blog.Comm
 		AuthorURL: c.AuthorURL, AuthorIP: c.AuthorIP, Status: string(c.Status),
 		Date: c.CreatedAt.In(set.Loc).Format("January 2, 2006 at 3:04 pm"), Paragraphs: paragraphs(c.Content)}
 	if post, err := n.Store.Post(r.Context(), c.PostID); err == nil {
-		view.PostURL = set.PostPath(post)
+		view.PostURL = set.Path(set.PostPath(post))
 	}
 	return view
 }
@@ -107,7 +107,7 @@ func (n *Notifier) moderateShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n.show(w, r, http.StatusOK, page{Title: actionButtons[l.action] + "?", Comment: n.commentView(r, set, l.c),
-		Links: []actionLink{{Label: "See all pending comments", URL: PendingPath}},
+		Links: []actionLink{{Label: "See all pending comments", URL: site.PathFor(r, PendingPath)}},
 		Form: &form{Button: actionButtons[l.action], Hidden: []hidden{{Name: "e", Value: r.FormValue("e")},
 			{Name: "from", Value: string(l.from)}, {Name: "s", Value: r.FormValue("s")}}}})
 }
@@ -152,11 +152,11 @@ func (n *Notifier) moderateDo(w http.ResponseWriter, r *http.Request) {
 		n.showChanged(w, r, l)
 		return
 	}
-	links := []actionLink{{Label: "See all pending comments", URL: PendingPath}}
+	links := []actionLink{{Label: "See all pending comments", URL: site.PathFor(r, PendingPath)}}
 	if status == blog.CommentApproved {
 		if set, _, err := n.Site.Current(ctx); err == nil {
 			if post, err := n.Store.Post(ctx, l.c.PostID); err == nil {
-				links = append([]actionLink{{Label: "See the comment on the post", URL: set.PostPath(post) + "#comment-" + strconv.FormatInt(l.c.ID, 10)}}, links...)
+				links = append([]actionLink{{Label: "See the comment on the post", URL: set.Path(set.PostPath(post)) + "#comment-" + strconv.FormatInt(l.c.ID, 10)}}, links...)
 			}
 		}
 	}
@@ -183,6 +183,6 @@ func (n *Notifier) showChanged(w http.ResponseWriter, r *http.Request, l *modera
 			"The link in the email was made " + statusWhile[l.from] + ", so it changed nothing. " +
 				"To change the comment again, moderate it in the admin."},
 		Comment: n.commentView(r, set, l.c),
-		Links: []actionLink{{Label: "Moderate it in the admin", URL: "/admin/comments/" + strconv.FormatInt(l.c.ID, 10)},
-			{Label: "See all pending comments", URL: PendingPath}}})
+		Links: []actionLink{{Label: "Moderate it in the admin", URL: site.PathFor(r, "/admin/comments/"+strconv.FormatInt(l.c.ID, 10))},
+			{Label: "See all pending comments", URL: site.PathFor(r, PendingPath)}}})
 }

@@ -54,7 +54,7 @@ func (n *Notifier) show(w http.ResponseWriter, r *http.Request, code int, p page
 	}
 	// Paths, not URLs: the page works whatever host it was reached by,
 	// and its stylesheet stays within the server's own-origin policy.
-	p.Lang, p.SiteTitle, p.Home, p.Stylesheet = set.Language, set.Title, "/", Stylesheet
+	p.Lang, p.SiteTitle, p.Home, p.Stylesheet = set.Language, set.Title, site.PathFor(r, "/"), site.PathFor(r, Stylesheet)
 	var buf bytes.Buffer
 	if err := pageTmpl.ExecuteTemplate(&buf, "page", p); err != nil {
 		slog.ErrorContext(r.Context(), "notify: render page", "err", err)

@@ -2,6 +2,8 @@ package notify
 
 import (
 	"net/http"
+
+	"github.com/quirehq/quire/internal/site"
 )
 
 // unsubscribeShow offers to stop follow-up mail about one post, and links
@@ -15,7 +17,7 @@ func (n *Notifier) unsubscribeShow(w http.ResponseWriter, r *http.Request) {
 	n.show(w, r, http.StatusOK, page{Title: "Stop emails about this post?",
 		Paragraphs: []string{"You get an email for each new comment on “" + sub.PostTitle + "”. Press the button and they stop."},
 		Form:       &form{Button: "Stop emails about this post"},
-		Links:      []actionLink{{Label: "Stop all follow-up emails instead", URL: "/comments/unsubscribe-all/" + sub.Token}}})
+		Links:      []actionLink{{Label: "Stop all follow-up emails instead", URL: site.PathFor(r, "/comments/unsubscribe-all/"+sub.Token)}}})
 }
 
 // unsubscribeDo ends the subscription. It is also the RFC 8058 one-click

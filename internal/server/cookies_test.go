@@ -107,8 +107,9 @@ func TestEveryCookieFollowsTheBaseURL(t *testing.T) {
 		return rec.Result()
 	}
 	// setCookies makes the site set each of its cookies once and returns
-	// them by name.
-	round := 0
+	// them by name, asking under the base URL's path prefix (as a reverse
+	// proxy passes it on).
+	prefix, round := "", 0
 	setCookies := func() map[string]*http.Cookie {
 		t.Helper()
 		round++
@@ -118,24 +119,24 @@ func TestEveryCookieFollowsTheBaseURL(t *testing.T) {
 				got[c.Name] = c
 			}
 		}
-		resp := post("/admin/login", url.Values{"email": {owner.Email}, "password": {"olive-password-1"}})
+		resp := post(prefix+"/admin/login", url.Values{"email": {owner.Email}, "password": {"olive-password-1"}})
 		keep(resp)
 		tok, err := svc.NewToken(ctx, open.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		clk.add(time.Minute)
-		keep(post("/wp-comments-post.php", url.Values{"comment_post_ID": {strconv.FormatInt(open.ID, 10)},
+		keep(post(prefix+"/wp-comments-post.php", url.Values{"comment_post_ID": {strconv.FormatInt(open.ID, 10)},
 			"comment_token": {tok}, "author": {"Rita Reader"}, "email": {"rita@example.org"},
 			"comment": {"A thought, round " + strconv.Itoa(round) + "."}, "wp-comment-cookies-consent": {"yes"}}))
-		keep(post("/post-password/", url.Values{"post_id": {strconv.FormatInt(locked.ID, 10)}, "password": {"sesame"}}))
+		keep(post(prefix+"/post-password/", url.Values{"post_id": {strconv.FormatInt(locked.ID, 10)}, "password": {"sesame"}}))
 		var sessionCk *http.Cookie
 		for _, c := range resp.Cookies() {
 			if c.Name == session.CookieName {
 				sessionCk = c
 			}
 		}
-		logout := post("/admin/logout", nil, sessionCk)
+		logout := post(prefix+"/admin/logout", nil, sessionCk)
 		for _, c := range logout.Cookies() {
 			got["logout:"+c.Name] = c
 		}
@@ -152,7 +153,7 @@ func TestEveryCookieFollowsTheBaseURL(t *testing.T) {
 		}
 		secure := strings.HasPrefix(base, "https://")
 		u, _ := url.Parse(base)
-		prefix := u.Path // the site's path prefix: cookies stay under it
+		prefix = u.Path // the site's path prefix: cookies stay under it
 		got := setCookies()
 		for _, name := range want {
 			c := got[name]

@@ -51,11 +51,11 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 var redactedPrefixes = []string{"/admin/setup/", "/admin/reset/"}
 
 // LogPath returns the path as request logs show it, with secret tokens
-// removed.
+// removed (under the site's path prefix too: /blog/admin/setup/…).
 func LogPath(path string) string {
 	for _, p := range redactedPrefixes {
-		if strings.HasPrefix(path, p) {
-			return p + "[redacted]"
+		if i := strings.Index(path, p); i >= 0 {
+			return path[:i] + p + "[redacted]"
 		}
 	}
 	return path

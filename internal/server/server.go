@@ -67,6 +67,7 @@ func Handler(o Options) http.Handler {
 	var h http.Handler = mux
 	h = limitBodies(bodyLimits(trackback), h)
 	h = crossOrigin(trackback, h)
+	h = stripPrefix(o.Web.Site, h)
 	h = securityHeaders(h)
 	h = gzipHandler(h)
 	h = observe(o.Logger, o.Metrics, h)

@@ -2,7 +2,6 @@ package site
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 )
 
@@ -37,9 +36,5 @@ func (s *Settings) CookiePath(p string) string {
 	if p == "" {
 		p = "/"
 	}
-	prefix := ""
-	if u, err := url.Parse(s.BaseURL); err == nil {
-		prefix = strings.TrimRight(u.Path, "/")
-	}
-	return prefix + p
+	return s.Path(p)
 }

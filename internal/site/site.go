@@ -106,6 +106,9 @@ func NormalizeBaseURL(s string) (string, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return "", fmt.Errorf("the base URL must look like https://example.com")
 	}
+	if p := strings.TrimRight(u.Path, "/") + "/"; p != "/" && (strings.Contains(p, "//") || strings.Contains(p, "/./") || strings.Contains(p, "/../")) {
+		return "", fmt.Errorf("the base URL's path must be plain, like https://example.com/blog")
+	}
 	return strings.TrimRight(u.String(), "/"), nil
 }
 

@@ -41,11 +41,19 @@ type StaticFile struct {
 
 // Theme is a loaded set of templates and static files.
 type Theme struct {
-	shared  *template.Template // the underscore templates, for RenderPart
-	pages   map[string]*template.Template
+	master  templates // parsed once, never executed: cloned for each prefix
 	static  map[string]*StaticFile
 	version string
 	bufs    sync.Pool
+
+	mu    sync.Mutex
+	bound map[string]*templates // by path prefix ("" at the root)
+}
+
+// templates are the page templates and the shared (underscore) ones.
+type templates struct {
+	shared *template.Template // for RenderPart
+	pages  map[string]*template.Template
 }
 
 // Load returns the default theme, with files in dir (when not empty)
@@ -70,7 +78,7 @@ func Load(dir string) (*Theme, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Theme{pages: map[string]*template.Template{}, static: map[string]*StaticFile{}}
+	t := &Theme{master: templates{pages: map[string]*template.Template{}}, static: map[string]*StaticFile{}}
 	t.bufs.New = func() any { return new(bytes.Buffer) }
 
 	all := sha256.New()
@@ -88,7 +96,7 @@ func Load(dir string) (*Theme, error) {
 		fmt.Fprintf(all, "s:%s:%x\n", name, sum)
 	}
 
-	base := template.New("").Funcs(template.FuncMap{"asset": t.Asset})
+	base := template.New("").Funcs(t.funcs(""))
 	var pageNames []string
 	for _, name := range sortedKeys(tmpls) {
 		sum := sha256.Sum256(tmpls[name])
@@ -109,9 +117,9 @@ func Load(dir string) (*Theme, error) {
 		if _, err := c.New(name).Parse(string(tmpls[name])); err != nil {
 			return nil, fmt.Errorf("theme: parse %s: %w", name, err)
 		}
-		t.pages[strings.TrimSuffix(name, ".html")] = c.Lookup(name)
+		t.master.pages[strings.TrimSuffix(name, ".html")] = c.Lookup(name)
 	}
-	t.shared = base // cloned for every page above; from now on only executed
+	t.master.shared = base
 	t.version = hex.EncodeToString(all.Sum(nil)[:8])
 	return t, nil
 }
@@ -169,13 +177,68 @@ func sortedKeys(m map[string][]byte) []string {
 func (t *Theme) Version() string { return t.version }
 
 // Has reports whether the theme has a page template named page ("post").
-func (t *Theme) Has(page string) bool { _, ok := t.pages[page]; return ok }
+func (t *Theme) Has(page string) bool { _, ok := t.master.pages[page]; return ok }
+
+// funcs are the template functions that depend on the site's path prefix
+// ("/blog" for a site at https://example.com/blog): asset, and path, which
+// puts the prefix before a path from the site's root ({{path "/feed/"}}).
+func (t *Theme) funcs(prefix string) template.FuncMap {
+	return template.FuncMap{
+		"asset": func(name string) string { return prefix + t.Asset(name) },
+		"path":  func(p string) string { return prefix + p },
+	}
+}
+
+// maxBound bounds the prefixes kept bound at once: a prefix comes from the
+// site's settings, so there is one in practice (two while it changes).
+const maxBound = 4
+
+// at returns the templates bound to prefix, cloning the master set the
+// first time a prefix is asked for.
+func (t *Theme) at(prefix string) (*templates, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if b := t.bound[prefix]; b != nil {
+		return b, nil
+	}
+	if t.bound == nil || len(t.bound) >= maxBound {
+		t.bound = map[string]*templates{}
+	}
+	fm := t.funcs(prefix)
+	b := &templates{pages: make(map[string]*template.Template, len(t.master.pages))}
+	var err error
+	if b.shared, err = t.master.shared.Clone(); err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	b.shared.Funcs(fm)
+	for name, pt := range t.master.pages {
+		c, err := pt.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+		b.pages[name] = c.Funcs(fm)
+	}
+	t.bound[prefix] = b
+	return b, nil
+}
 
 // Render executes the page template page ("home", "post", "404"…) with
-// data into w. The page is rendered in full before anything is written, so
-// a template error never leaves half a page.
+// data into w, for a site at the root of its host. The page is rendered
+// in full before anything is written, so a template error never leaves
+// half a page.
 func (t *Theme) Render(w io.Writer, page string, data any) error {
-	tm, ok := t.pages[page]
+	return t.RenderAt(w, "", page, data)
+}
+
+// RenderAt is Render for a site under the path prefix ("/blog", as
+// site.Settings.Prefix gives it): the asset and path functions put it
+// before the paths they give.
+func (t *Theme) RenderAt(w io.Writer, prefix, page string, data any) error {
+	b, err := t.at(prefix)
+	if err != nil {
+		return err
+	}
+	tm, ok := b.pages[page]
 	if !ok {
 		return fmt.Errorf("theme: no page template %q", page)
 	}
@@ -200,10 +263,20 @@ func (t *Theme) Render(w io.Writer, page string, data any) error {
 // content can be rendered once per content version and given to pages as
 // template.HTML.
 func (t *Theme) RenderPart(w io.Writer, name string, data any) error {
-	if t.shared.Lookup(name) == nil {
+	return t.RenderPartAt(w, "", name, data)
+}
+
+// RenderPartAt is RenderPart for a site under the path prefix (see
+// RenderAt).
+func (t *Theme) RenderPartAt(w io.Writer, prefix, name string, data any) error {
+	b, err := t.at(prefix)
+	if err != nil {
+		return err
+	}
+	if b.shared.Lookup(name) == nil {
 		return fmt.Errorf("theme: no template %q", name)
 	}
-	if err := t.shared.ExecuteTemplate(w, name, data); err != nil {
+	if err := b.shared.ExecuteTemplate(w, name, data); err != nil {
 		return fmt.Errorf("theme: render %s: %w", name, err)
 	}
 	return nil
@@ -211,7 +284,7 @@ func (t *Theme) RenderPart(w io.Writer, name string, data any) error {
 
 // HasPart reports whether the shared (underscore) files define the template
 // name, so a page can fall back when a theme's own files predate a part.
-func (t *Theme) HasPart(name string) bool { return t.shared.Lookup(name) != nil }
+func (t *Theme) HasPart(name string) bool { return t.master.shared.Lookup(name) != nil }
 
 // Static returns the static file name ("style.css"), if the theme has it.
 func (t *Theme) Static(name string) (*StaticFile, bool) {
@@ -221,7 +294,8 @@ func (t *Theme) Static(name string) (*StaticFile, bool) {
 
 // Asset returns the URL path of static file name with its content hash as
 // a version query, so it can be cached for a long time and still change
-// when the file does. An unknown name gives its plain path.
+// when the file does. An unknown name gives its plain path. The path is
+// from the site's root; templates' asset puts the site's prefix before it.
 func (t *Theme) Asset(name string) string {
 	p := "/static/" + filepath.ToSlash(name)
 	if f, ok := t.static[name]; ok {

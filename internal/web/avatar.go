@@ -54,7 +54,7 @@ func (h *Handler) avatarFunc(ctx context.Context, st *site.Settings) (func(*blog
 		default:
 			m.Write([]byte("name\x00" + c.AuthorName))
 		}
-		return "/avatar/" + hex.EncodeToString(m.Sum(nil))[:avatarHashLen] + ".svg"
+		return st.Path("/avatar/" + hex.EncodeToString(m.Sum(nil))[:avatarHashLen] + ".svg")
 	}, nil
 }
 

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/quirehq/quire/internal/site"
 )
 
 // publicCache marks a response that is the same for every reader: it
@@ -18,7 +20,7 @@ func (h *Handler) publicCache(w http.ResponseWriter, r *http.Request, ver int64,
 	f.Write([]byte{0})
 	f.Write([]byte(h.Theme.Version()))
 	f.Write([]byte{0})
-	f.Write([]byte(r.URL.Path))
+	f.Write([]byte(site.PathFor(r, r.URL.Path))) // prefix included: links differ under another one
 	f.Write([]byte{0})
 	f.Write([]byte(r.URL.RawQuery))
 	etag := `W/"` + strconv.FormatUint(f.Sum64(), 36) + `"`

@@ -232,7 +232,7 @@ func (h *Handler) writeCommentFeed(w http.ResponseWriter, r *http.Request, st *s
 				Published: e.c.CreatedAt.UTC().Format(time.RFC3339),
 				Updated:   e.c.UpdatedAt.UTC().Format(time.RFC3339),
 				Author:    author,
-				Content:   &atomText{Type: "html", Body: feedHTML(e.c, st.BaseURL)},
+				Content:   &atomText{Type: "html", Body: feedHTML(e.c, st.Origin())},
 			})
 		}
 		body, err = marshalXML(feed)
@@ -248,7 +248,7 @@ func (h *Handler) writeCommentFeed(w http.ResponseWriter, r *http.Request, st *s
 			},
 		}
 		for _, e := range entries {
-			htm := feedHTML(e.c, st.BaseURL)
+			htm := feedHTML(e.c, st.Origin())
 			doc.Channel.Items = append(doc.Channel.Items, rssItem{
 				Title: commentTitle(e), Link: e.url, GUID: rssGUID{IsPermaLink: "false", Value: e.guid()},
 				PubDate: e.c.CreatedAt.UTC().Format(time.RFC1123Z), Creator: feedAuthor(e.c),

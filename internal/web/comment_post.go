@@ -187,7 +187,7 @@ func (h *Handler) commentPost(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	http.Redirect(w, r, target+"#comment-"+strconv.FormatInt(cm.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, st.Path(target)+"#comment-"+strconv.FormatInt(cm.ID, 10), http.StatusSeeOther)
 }
 
 // refusalStatus is the response status of a refused comment.

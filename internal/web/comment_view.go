@@ -264,7 +264,7 @@ func (h *Handler) discussion(r *http.Request, st *site.Settings, ver int64, p *b
 			return nil, fmt.Errorf("web: comment token: %w", err)
 		}
 	}
-	f.Action, f.PostID = commentAction, p.ID
+	f.Action, f.PostID = st.Path(commentAction), p.ID
 	if f.ParentID != 0 {
 		f.ReplyTo = ""
 		for i := range approved {
@@ -279,9 +279,9 @@ func (h *Handler) discussion(r *http.Request, st *site.Settings, ver int64, p *b
 			f.ParentID = 0 // ?replytocom= names no approved comment of this post
 		}
 	}
-	f.CancelURL = commentPagePath(base, ds.page) + "#respond"
+	f.CancelURL = st.Path(commentPagePath(base, ds.page)) + "#respond"
 	if ds.user != nil {
-		f.User, f.LogoutPath = ds.user.Name, "/admin/logout"
+		f.User, f.LogoutPath = ds.user.Name, st.Path("/admin/logout")
 	}
 	cv.Form = f
 	return cv, nil
@@ -310,7 +310,7 @@ func (h *Handler) renderThread(ctx context.Context, st *site.Settings, p *blog.P
 		tc.heldID = ds.held.ID
 		if ds.held.UserID == 0 {
 			// The admin's login returns only to admin pages (?next=).
-			tc.heldLogin = "/admin/login"
+			tc.heldLogin = st.Path("/admin/login")
 		}
 	}
 	per := max(d.CommentsPerPage, 1)
@@ -331,16 +331,16 @@ func (h *Handler) renderThread(ctx context.Context, st *site.Settings, p *blog.P
 	sort.Strings(part.photoOrigins)
 	base := st.PostPath(p)
 	if ds.page > 1 {
-		part.prev = commentPagePath(base, ds.page-1) + "#comments"
+		part.prev = st.Path(commentPagePath(base, ds.page-1)) + "#comments"
 	}
 	if ds.page < pages {
-		part.next = commentPagePath(base, ds.page+1) + "#comments"
+		part.next = st.Path(commentPagePath(base, ds.page+1)) + "#comments"
 	}
 	if !h.Theme.HasPart(threadTemplate) {
 		return part, nil // an older theme ranges over Thread itself
 	}
 	var sb strings.Builder
-	err = h.Theme.RenderPart(&sb, threadTemplate, &commentsView{Thread: part.thread, Mentions: part.mentions,
+	err = h.Theme.RenderPartAt(&sb, st.Prefix(), threadTemplate, &commentsView{Thread: part.thread, Mentions: part.mentions,
 		Reactions: part.reactions, Page: ds.page, Pages: pages, Prev: part.prev, Next: part.next})
 	if err != nil {
 		return nil, fmt.Errorf("web: render thread: %w", err)

@@ -92,9 +92,9 @@ func (h *Handler) writeFeed(w http.ResponseWriter, r *http.Request, st *site.Set
 			e.summary = "<p>This post is password protected.</p>"
 		default:
 			t, _ := teaser(p)
-			e.summary = absoluteURLs(string(t), st.BaseURL)
+			e.summary = absoluteURLs(string(t), st.Origin())
 			if st.FeedFullText {
-				e.content = absoluteURLs(p.BodyHTML, st.BaseURL)
+				e.content = absoluteURLs(p.BodyHTML, st.Origin())
 			}
 		}
 		entries[i] = e

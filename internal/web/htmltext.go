@@ -51,6 +51,8 @@ var voidElements = map[string]bool{
 
 // absoluteURLs rewrites root-relative href and src attributes ("/media/…")
 // in rendered HTML to absolute URLs under base, for feeds read elsewhere.
+// base is the site's origin (Settings.Origin): a root-relative link in a
+// body is as the browser reads it, the path prefix already in it.
 func absoluteURLs(htm, base string) string {
 	if !strings.Contains(htm, `="/`) {
 		return htm

@@ -75,10 +75,10 @@ func (h *Handler) showList(w http.ResponseWriter, r *http.Request, st *site.Sett
 		return p
 	}
 	if n > 1 {
-		lv.Prev = withQuery(site.Paged(spec.base, n-1))
+		lv.Prev = st.Path(withQuery(site.Paged(spec.base, n-1)))
 	}
 	if n < pages {
-		lv.Next = withQuery(site.Paged(spec.base, n+1))
+		lv.Next = st.Path(withQuery(site.Paged(spec.base, n+1)))
 	}
 
 	title := spec.title

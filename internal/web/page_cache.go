@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/quirehq/quire/internal/site"
 )
 
 // pageCache keeps whole public responses in memory, keyed by path and
@@ -99,7 +101,7 @@ func (h *Handler) cached(next http.HandlerFunc) http.HandlerFunc {
 			next(w, r) // the handler answers the failure
 			return
 		}
-		key := r.URL.Path + "?" + r.URL.RawQuery
+		key := site.PathFor(r, r.URL.Path) + "?" + r.URL.RawQuery // the path as asked, prefix included
 		theme := h.Theme.Version()
 		if e := h.pages.get(key, ver, theme, h.Now()); e != nil {
 			hd := w.Header()

@@ -55,7 +55,7 @@ func (h *Handler) postPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p.Password == "" {
-		http.Redirect(w, r, st.PostPath(p), http.StatusSeeOther)
+		http.Redirect(w, r, st.Path(st.PostPath(p)), http.StatusSeeOther)
 		return
 	}
 	ok, err := h.Store.Allow(r.Context(), "post-password:"+clientip.BucketFrom(r), passwordAttempts, passwordWindow)
@@ -84,7 +84,7 @@ func (h *Handler) postPassword(w http.ResponseWriter, r *http.Request) {
 		Path:   "/",
 		MaxAge: int(passwordCookieAge / time.Second),
 	})
-	http.Redirect(w, r, st.PostPath(p), http.StatusSeeOther)
+	http.Redirect(w, r, st.Path(st.PostPath(p)), http.StatusSeeOther)
 }
 
 func passwordCookieName(id int64) string { return "quire_post_" + strconv.FormatInt(id, 10) }

@@ -109,7 +109,7 @@ func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, st *site.Sett
 	view.Minutes = blog.ReadingMinutes(p.Body)
 	pv.Post = view
 	if locked {
-		view.NeedPassword, view.PasswordError, view.PasswordAction = true, o.pwErr, "/post-password/"
+		view.NeedPassword, view.PasswordError, view.PasswordAction = true, o.pwErr, st.Path("/post-password/")
 		view.Image = nil
 		pv.Robots = "noindex"
 	} else {
@@ -144,7 +144,7 @@ func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, st *site.Sett
 			}
 			anc.Parents = append(anc.Parents, b)
 		}
-		view.Breadcrumbs = append(view.Breadcrumbs, link{Title: a.Title, URL: st.PostPath(&anc)})
+		view.Breadcrumbs = append(view.Breadcrumbs, link{Title: a.Title, URL: st.Path(st.PostPath(&anc))})
 	}
 
 	kind := "article"
@@ -165,10 +165,10 @@ func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, st *site.Sett
 			return
 		}
 		if prev != nil {
-			view.Prev = &link{Title: prev.Title, URL: st.PostPath(prev)}
+			view.Prev = &link{Title: prev.Title, URL: st.Path(st.PostPath(prev))}
 		}
 		if next != nil {
-			view.Next = &link{Title: next.Title, URL: st.PostPath(next)}
+			view.Next = &link{Title: next.Title, URL: st.Path(st.PostPath(next))}
 		}
 		ld, err := articleJSONLD(st, p, pv.Description, img)
 		if err != nil {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/quirehq/quire/internal/site"
 )
 
 // lazyHeader writes the status line only when the first byte of the body
@@ -27,11 +29,13 @@ func (l *lazyHeader) Write(b []byte) (int, error) {
 // render writes page with status. Nothing is written if the template fails.
 func (h *Handler) render(w http.ResponseWriter, status int, page string, pv *pageView) error {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	return h.Theme.Render(&lazyHeader{w: w, status: status}, page, pv)
+	return h.Theme.RenderAt(&lazyHeader{w: w, status: status}, pv.prefix, page, pv)
 }
 
-// redirect answers 301 to path, keeping the query string.
+// redirect answers 301 to path, a path from the site's root, keeping the
+// query string; the Location is under the prefix the request came in under.
 func redirect(w http.ResponseWriter, r *http.Request, path string) {
+	path = site.PathFor(r, path)
 	if r.URL.RawQuery != "" {
 		path += "?" + r.URL.RawQuery
 	}

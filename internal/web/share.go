@@ -25,7 +25,7 @@ func share(st *site.Settings, p *blog.Post) *shareView {
 		X:              "https://x.com/intent/tweet?url=" + q(u) + "&text=" + q(p.Title),
 		LinkedIn:       "https://www.linkedin.com/sharing/share-offsite/?url=" + q(u),
 		Email:          "mailto:?subject=" + mailtoEscape(p.Title) + "&body=" + mailtoEscape(p.Title+"\n\n"+u),
-		MastodonAction: "/share/mastodon",
+		MastodonAction: st.Path("/share/mastodon"),
 		URL:            u,
 		Title:          p.Title,
 	}

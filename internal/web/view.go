@@ -37,6 +37,10 @@ type pageView struct {
 	// that take linkbacks, on a post's page.
 	Webmention, Pingback string
 
+	// prefix is the site's path prefix, which the theme's asset and path
+	// functions put before the paths they give.
+	prefix string
+
 	Heading string // h1 of lists and error pages
 	Intro   string
 	Message string
@@ -180,7 +184,7 @@ func (h *Handler) chromeFor(ctx context.Context, st *site.Settings, ver int64) (
 		return nil, err
 	}
 	var sb strings.Builder
-	if err := h.Theme.RenderPart(&sb, "sidebar-lists", struct {
+	if err := h.Theme.RenderPartAt(&sb, st.Prefix(), "sidebar-lists", struct {
 		Recent, Archives, Categories []link
 		RecentComments               []recentComment
 	}{c.recent, c.archives, c.categories, c.recentComments}); err != nil {
@@ -201,11 +205,11 @@ func (h *Handler) buildPostsChrome(ctx context.Context, st *site.Settings, c *ch
 	if err != nil {
 		return fmt.Errorf("web: navigation: %w", err)
 	}
-	c.nav = append(c.nav, link{Title: "Home", URL: "/"})
+	c.nav = append(c.nav, link{Title: "Home", URL: st.Path("/")})
 	var top []link
 	for i := range pages {
 		if pages[i].ParentID == 0 {
-			top = append(top, link{Title: pages[i].Title, URL: st.PostPath(&pages[i])})
+			top = append(top, link{Title: pages[i].Title, URL: st.Path(st.PostPath(&pages[i]))})
 		}
 	}
 	sort.SliceStable(top, func(i, j int) bool { return strings.ToLower(top[i].Title) < strings.ToLower(top[j].Title) })
@@ -216,14 +220,14 @@ func (h *Handler) buildPostsChrome(ctx context.Context, st *site.Settings, c *ch
 		return fmt.Errorf("web: recent posts: %w", err)
 	}
 	for i := range recent {
-		c.recent = append(c.recent, link{Title: recent[i].Title, URL: st.PostPath(&recent[i])})
+		c.recent = append(c.recent, link{Title: recent[i].Title, URL: st.Path(st.PostPath(&recent[i]))})
 	}
 	months, err := h.Store.Months(ctx, now, st.Loc)
 	if err != nil {
 		return fmt.Errorf("web: archives: %w", err)
 	}
 	for _, m := range months {
-		c.archives = append(c.archives, link{Title: monthName(m.Year, m.Month), URL: st.MonthPath(m.Year, m.Month), Count: m.Count})
+		c.archives = append(c.archives, link{Title: monthName(m.Year, m.Month), URL: st.Path(st.MonthPath(m.Year, m.Month)), Count: m.Count})
 	}
 	cats, err := h.Store.TermsUncounted(ctx, blog.Category)
 	if err != nil {
@@ -267,7 +271,7 @@ func categoryTree(st *site.Settings, cats []blog.Term, totals map[int64]int) []l
 				continue
 			}
 			seen[t.ID] = true
-			out = append(out, link{Title: t.Name, URL: st.TermPath(t), Count: totals[t.ID], Children: build(t.ID)})
+			out = append(out, link{Title: t.Name, URL: st.Path(st.TermPath(t)), Count: totals[t.ID], Children: build(t.ID)})
 		}
 		return out
 	}
@@ -291,9 +295,10 @@ func (h *Handler) current(ctx context.Context) (*site.Settings, int64, *chrome, 
 // newPage fills the parts of a page shared by every template.
 func (h *Handler) newPage(r *http.Request, st *site.Settings, c *chrome, title string) *pageView {
 	pv := &pageView{
-		Site: siteView{Title: st.Title, Description: st.Description, Lang: st.Language, Home: "/",
-			FeedURL: "/feed/"},
+		Site: siteView{Title: st.Title, Description: st.Description, Lang: st.Language, Home: st.Path("/"),
+			FeedURL: st.Path("/feed/")},
 		Title:      title,
+		prefix:     st.Prefix(),
 		Recent:     c.recent,
 		Archives:   c.archives,
 		Categories: c.categories,
@@ -312,7 +317,7 @@ func (h *Handler) newPage(r *http.Request, st *site.Settings, c *chrome, title s
 	}
 	pv.Nav = make([]link, len(c.nav))
 	for i, l := range c.nav {
-		l.Current = l.URL == r.URL.Path
+		l.Current = l.URL == st.Path(r.URL.Path)
 		pv.Nav[i] = l
 	}
 	return pv
@@ -348,19 +353,19 @@ func item(st *site.Settings, p *blog.Post) itemView {
 	t := p.PublishedAt.In(st.Loc)
 	iv := itemView{
 		Title:     p.Title,
-		URL:       st.PostPath(p),
+		URL:       st.Path(st.PostPath(p)),
 		Date:      t.Format("January 2, 2006"),
 		DateISO:   t.Format(time.RFC3339),
 		Protected: p.Password != "",
 	}
 	if p.Author != nil {
-		iv.Author = &link{Title: p.Author.Name, URL: st.AuthorPath(p.Author)}
+		iv.Author = &link{Title: p.Author.Name, URL: st.Path(st.AuthorPath(p.Author))}
 	}
 	for i := range p.Categories {
-		iv.Categories = append(iv.Categories, link{Title: p.Categories[i].Name, URL: st.TermPath(&p.Categories[i])})
+		iv.Categories = append(iv.Categories, link{Title: p.Categories[i].Name, URL: st.Path(st.TermPath(&p.Categories[i]))})
 	}
 	for i := range p.Tags {
-		iv.Tags = append(iv.Tags, link{Title: p.Tags[i].Name, URL: st.TermPath(&p.Tags[i])})
+		iv.Tags = append(iv.Tags, link{Title: p.Tags[i].Name, URL: st.Path(st.TermPath(&p.Tags[i]))})
 	}
 	if p.Featured != nil {
 		iv.Image = image(st, p.Featured)
@@ -461,18 +466,18 @@ const imageSizes = "(min-width: 56rem) 42rem, 100vw"
 
 // image builds an <img> with a srcset of the stored widths.
 func image(st *site.Settings, m *blog.Media) *imageView {
-	iv := &imageView{Src: st.MediaPath(m, 0), Alt: m.Alt, Width: m.Width, Height: m.Height, Sizes: imageSizes}
+	iv := &imageView{Src: st.Path(st.MediaPath(m, 0)), Alt: m.Alt, Width: m.Width, Height: m.Height, Sizes: imageSizes}
 	var set []string
 	for _, w := range m.Widths {
 		if w < m.Width {
-			set = append(set, st.MediaPath(m, w)+" "+strconv.Itoa(w)+"w")
+			set = append(set, st.Path(st.MediaPath(m, w))+" "+strconv.Itoa(w)+"w")
 			if w <= 960 {
-				iv.Src = st.MediaPath(m, w)
+				iv.Src = st.Path(st.MediaPath(m, w))
 			}
 		}
 	}
 	if len(set) > 0 {
-		set = append(set, st.MediaPath(m, 0)+" "+strconv.Itoa(m.Width)+"w")
+		set = append(set, st.Path(st.MediaPath(m, 0))+" "+strconv.Itoa(m.Width)+"w")
 		iv.Srcset = strings.Join(set, ", ")
 	}
 	return iv
@@ -519,7 +524,7 @@ func (h *Handler) recentComments(ctx context.Context, st *site.Settings, now tim
 		}
 		name := feedAuthor(cm)
 		// The sidebar sits on every page: a path, not the absolute URL.
-		out = append(out, recentComment{Author: name, Title: p.Title, URL: strings.TrimPrefix(u, st.BaseURL)})
+		out = append(out, recentComment{Author: name, Title: p.Title, URL: strings.TrimPrefix(u, st.Origin())})
 	}
 	return out, nil
 }

@@ -34,19 +34,11 @@ const faultUpstream = 50
 // gives one (201 with Location).
 func Webmention(ctx context.Context, c *safehttp.Client, endpoint, source, target string) (string, error) {
 	form := url.Values{"source": {source}, "target": {target}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
-	if err != nil {
-		return "", fmt.Errorf("send: webmention: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := c.Do(req)
+	resp, err := postForm(ctx, c, "webmention", endpoint, form, "application/x-www-form-urlencoded")
 	if err != nil {
 		return "", err
 	}
 	defer resp.Body.Close()
-	if !ok(resp.StatusCode) {
-		return "", &PageError{Status: resp.StatusCode, Message: replyText(resp)}
-	}
 	detail := fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
 	if loc := resp.Header.Get("Location"); loc != "" {
 		if u := resolve(resp.Request.URL, loc); u != "" {
@@ -119,19 +111,11 @@ func (e *TrackbackError) Error() string {
 // spec's small XML document.
 func Trackback(ctx context.Context, c *safehttp.Client, tb string, p TrackbackPing) (string, error) {
 	form := url.Values{"url": {p.URL}, "title": {p.Title}, "excerpt": {p.Excerpt}, "blog_name": {p.BlogName}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tb, strings.NewReader(form.Encode()))
-	if err != nil {
-		return "", fmt.Errorf("send: trackback: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-	resp, err := c.Do(req)
+	resp, err := postForm(ctx, c, "trackback", tb, form, "application/x-www-form-urlencoded; charset=utf-8")
 	if err != nil {
 		return "", err
 	}
 	defer resp.Body.Close()
-	if !ok(resp.StatusCode) {
-		return "", &PageError{Status: resp.StatusCode, Message: replyText(resp)}
-	}
 	var r struct {
 		XMLName xml.Name `xml:"response"`
 		Error   string   `xml:"error"`
@@ -170,4 +154,24 @@ func clip(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
+}
+
+// postForm POSTs form to endpoint as contentType and returns the response
+// when its status is 2xx; any other status is a *PageError with the reply's
+// text, and its body is closed.
+func postForm(ctx context.Context, c *safehttp.Client, what, endpoint string, form url.Values, contentType string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, fmt.Errorf("send: %s: %w", what, err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if !ok(resp.StatusCode) {
+		defer resp.Body.Close()
+		return nil, &PageError{Status: resp.StatusCode, Message: replyText(resp)}
+	}
+	return resp, nil
 }
