@@ -51,8 +51,9 @@ printf 'a long enough password\n' | bin/quire user add --data "$tmp/large" --ema
 read -r spid sport < <(serve_site --demo --demo-posts 194 --data "$tmp/small")
 
 echo "bench_large: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores; generated $POSTS posts, $COMMENTS comments, $TAGS tags, $IMAGES images in ${gen} s (SQLite, serve --demo)"
-echo "afresh: median and slowest of 15 requests that miss the page cache; after a change: median of 5 requests each right"
-echo "after a content version bump (the sidebar is rebuilt); cached: wrk -t1 -c16 -d$DUR; small site: 200 posts, same kind of page."
+echo "afresh: median and slowest of 15 requests that miss the page cache; after a comment / a post change: median of 5 requests"
+echo "each, right after a new comment (the sidebar rebuilds its recent comments) or another change (the whole sidebar is rebuilt);"
+echo "cached: wrk -t1 -c16 -d$DUR; small site: 200 posts, same kind of page."
 echo
 read -r lpid lport < <(serve_site --data "$tmp/large")
 sleep 2
