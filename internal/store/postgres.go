@@ -37,6 +37,24 @@ func (postgresDialect) searchMatch(text string) (string, string, []any, bool) {
 
 func (postgresDialect) searchOrder() string { return "p.published_at DESC, p.id DESC" }
 
+// countSearch counts with sequential scans off: for a word in most posts
+// the planner reads every row and matches its tsvector (detoasting each:
+// 500 ms on 10,000 posts), where the GIN index's bitmap needs no look at
+// the tsvectors at all (11 ms).
+func (postgresDialect) countSearch(ctx context.Context, db *sql.DB, q string, args []any) (int, error) {
+	t, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return 0, err
+	}
+	defer t.Rollback()
+	if _, err := t.ExecContext(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
+		return 0, err
+	}
+	var n int
+	err = t.QueryRowContext(ctx, q, args...).Scan(&n)
+	return n, err
+}
+
 func (postgresDialect) joinPosts(cond string) string { return "JOIN posts p ON " + cond }
 
 func (postgresDialect) tablesQuery() string {
@@ -72,6 +90,13 @@ func (postgresDialect) afterCopy(ctx context.Context, t *sql.Tx, tables []copyTa
 		}
 	}
 	return nil
+}
+
+// afterCopyCommitted vacuums and analyzes the database: a bulk copy leaves
+// the planner without statistics and every row's visibility unknown.
+func (postgresDialect) afterCopyCommitted(ctx context.Context, db *sql.DB) error {
+	_, err := db.ExecContext(ctx, "VACUUM (ANALYZE)")
+	return err
 }
 
 // lockKey takes a transaction-scoped advisory lock on (class,

@@ -314,34 +314,95 @@ func (s *Store) ListPosts(ctx context.Context, f blog.PostFilter) ([]blog.Post, 
 		return nil, 0, err
 	}
 	var total int
-	if err := s.conn.QueryRowContext(ctx, s.q("SELECT count(*) "+from+where), args...).Scan(&total); err != nil {
+	if strings.TrimSpace(f.Search) != "" && s.txn == nil {
+		total, err = s.d.countSearch(ctx, s.db, s.q("SELECT count(*) "+from+where), args)
+	} else {
+		err = s.conn.QueryRowContext(ctx, s.q("SELECT count(*) "+from+where), args...).Scan(&total)
+	}
+	if err != nil {
 		return nil, 0, fmt.Errorf("store: count posts: %w", err)
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 10
 	}
-	rows, err := s.conn.QueryContext(ctx, s.q("SELECT "+postCols+" "+from+where+" ORDER BY "+order+" LIMIT ? OFFSET ?"),
-		append(args, limit, f.Offset)...)
+	var ps []blog.Post
+	if limit > listByIDsMax {
+		ps, err = s.scanPosts(ctx, "SELECT "+postCols+" "+from+where+" ORDER BY "+order+" LIMIT ? OFFSET ?",
+			append(args, limit, f.Offset)...)
+	} else {
+		ps, err = s.postsInOrder(ctx, "SELECT p.id "+from+where+" ORDER BY "+order+" LIMIT ? OFFSET ?",
+			append(args, limit, f.Offset)...)
+	}
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: list posts: %w", err)
+		return nil, 0, err
+	}
+	if err := s.fillPosts(ctx, ps); err != nil {
+		return nil, 0, err
+	}
+	return ps, total, nil
+}
+
+// listByIDsMax is the longest page ListPosts reads in two steps: the IDs
+// in order first (the ordering and the OFFSET then walk index entries,
+// not posts with their bodies: a search ranking 10,000 matches, page 500),
+// then those posts.
+const listByIDsMax = 500
+
+// postsInOrder runs idQuery (one column, post IDs) and returns those posts
+// in its order.
+func (s *Store) postsInOrder(ctx context.Context, idQuery string, args ...any) ([]blog.Post, error) {
+	rows, err := s.conn.QueryContext(ctx, s.q(idQuery), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list posts: %w", err)
+	}
+	var ids []any
+	at := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: list posts: %w", err)
+		}
+		at[id] = len(ids)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list posts: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	got, err := s.scanPosts(ctx, "SELECT "+postCols+" FROM posts p WHERE p.id IN ("+placeholders(len(ids))+")", ids...)
+	if err != nil {
+		return nil, err
+	}
+	ps := make([]blog.Post, len(ids))
+	for _, p := range got {
+		ps[at[p.ID]] = p
+	}
+	return ps, nil
+}
+
+func (s *Store) scanPosts(ctx context.Context, q string, args ...any) ([]blog.Post, error) {
+	rows, err := s.conn.QueryContext(ctx, s.q(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list posts: %w", err)
 	}
 	defer rows.Close()
 	var ps []blog.Post
 	for rows.Next() {
 		p, err := scanPost(rows)
 		if err != nil {
-			return nil, 0, fmt.Errorf("store: list posts: %w", err)
+			return nil, fmt.Errorf("store: list posts: %w", err)
 		}
 		ps = append(ps, p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("store: list posts: %w", err)
+		return nil, fmt.Errorf("store: list posts: %w", err)
 	}
-	if err := s.fillPosts(ctx, ps); err != nil {
-		return nil, 0, err
-	}
-	return ps, total, nil
+	return ps, nil
 }
 
 func (s *Store) postWhere(ctx context.Context, f blog.PostFilter) (from, where string, args []any, order string, ok bool, err error) {
