@@ -17,6 +17,10 @@ func (s *Store) VersionLive() bool { return s.watch.live.Load() }
 // check; call it before WatchContentVersion.
 func (s *Store) SetVersionPollInterval(d time.Duration) { s.watch.interval = d }
 
+// SetVersionHeartbeat sets how often the PostgreSQL listener reads the
+// version itself; call it before WatchContentVersion.
+func (s *Store) SetVersionHeartbeat(d time.Duration) { s.watch.heartbeat = d }
+
 // BlockVersionListener returns a switch: while it is on, the PostgreSQL
 // listener cannot connect. Call it before WatchContentVersion.
 func (s *Store) BlockVersionListener() *atomic.Bool {

@@ -101,8 +101,9 @@ type versionWatch struct {
 
 	// interval is sqlitePollInterval, but for tests; connect opens the
 	// listener's connection (tests hold it back to watch the fallback).
-	interval time.Duration
-	connect  atomic.Pointer[func(context.Context) (*pgx.Conn, error)]
+	interval  time.Duration
+	heartbeat time.Duration // pgHeartbeat, but for tests
+	connect   atomic.Pointer[func(context.Context) (*pgx.Conn, error)]
 }
 
 const (
@@ -293,6 +294,9 @@ const listenerName = "quire content version listener"
 
 func (s *Store) watchPostgres(ctx context.Context, log *slog.Logger) {
 	w := s.watch
+	if w.heartbeat == 0 {
+		w.heartbeat = pgHeartbeat
+	}
 	if w.connect.Load() == nil {
 		dsn := s.dsn
 		connect := func(ctx context.Context) (*pgx.Conn, error) {
@@ -370,7 +374,7 @@ func (w *versionWatch) listen(ctx context.Context) error {
 	}
 	w.live.Store(true)
 	for {
-		wctx, cancel := context.WithTimeout(ctx, pgHeartbeat)
+		wctx, cancel := context.WithTimeout(ctx, w.heartbeat)
 		n, err := conn.WaitForNotification(wctx)
 		cancel()
 		switch {

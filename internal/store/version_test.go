@@ -265,3 +265,46 @@ func BenchmarkVersionSources(b *testing.B) {
 		}
 	})
 }
+
+// TestContentVersionHeartbeat: on PostgreSQL, a version bumped without a
+// notification (the trigger disabled here; a notification is never lost on
+// a live connection, but the watcher does not count on it) is found by the
+// listener's own periodic read, on the same connection.
+func TestContentVersionHeartbeat(t *testing.T) {
+	if storetest.Engine() != "postgres" {
+		t.Skip("PostgreSQL only (set " + storetest.EnvURL + ")")
+	}
+	ctx := context.Background()
+	st := storetest.New(t)
+	st.SetVersionHeartbeat(50 * time.Millisecond)
+	if err := st.WatchContentVersion(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	other := openAgain(t, st)
+	waitVersion(t, st, dbVersion(t, other))
+	listener := func() int {
+		t.Helper()
+		var pid int
+		if err := other.DB().QueryRowContext(ctx, `SELECT pid FROM pg_stat_activity
+			WHERE application_name = 'quire content version listener' AND datname = current_database()`).Scan(&pid); err != nil {
+			t.Fatal(err)
+		}
+		return pid
+	}
+	pid := listener()
+	if _, err := other.DB().ExecContext(ctx, "ALTER TABLE site_state DISABLE TRIGGER site_state_notify"); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // twice: the connection is reused after a heartbeat
+		if err := other.BumpContentVersion(ctx); err != nil {
+			t.Fatal(err)
+		}
+		waitVersion(t, st, dbVersion(t, other))
+		if !st.VersionLive() {
+			t.Fatal("the listener is not live after its heartbeat")
+		}
+	}
+	if now := listener(); now != pid {
+		t.Errorf("the listener reconnected (backend %d, then %d): a heartbeat must keep its connection", pid, now)
+	}
+}
