@@ -21,6 +21,8 @@ CREATE TRIGGER site_state_notify AFTER UPDATE OF version ON site_state
 DROP INDEX posts_list;
 CREATE INDEX posts_list ON posts (type, status, published_at DESC, id DESC);
 CREATE INDEX posts_updated ON posts (updated_at);
+-- The admin's lists of every status, newest first.
+CREATE INDEX posts_admin ON posts (type, published_at DESC, id DESC);
 DROP INDEX comments_status;
 CREATE INDEX comments_status ON comments (status, created_at DESC, id DESC);
 
@@ -32,6 +34,7 @@ ALTER TABLE site_state ADD COLUMN posts_version BIGINT NOT NULL DEFAULT 1;
 ALTER TABLE site_state DROP COLUMN posts_version;
 DROP INDEX comments_status;
 CREATE INDEX comments_status ON comments (status, created_at DESC);
+DROP INDEX posts_admin;
 DROP INDEX posts_updated;
 DROP INDEX posts_list;
 CREATE INDEX posts_list ON posts (type, status, published_at DESC);

@@ -10,6 +10,8 @@ DROP INDEX posts_list;
 CREATE INDEX posts_list ON posts (type, status, published_at DESC, id DESC);
 -- When content last changed (Last-Modified), without reading every post.
 CREATE INDEX posts_updated ON posts (updated_at);
+-- The admin's lists of every status, newest first.
+CREATE INDEX posts_admin ON posts (type, published_at DESC, id DESC);
 -- Whether a post is public, read from a small index rather than the post's
 -- row with its body: counting a tag's or a category's posts looks up
 -- every one of them (see dialect.visiblePosts).
@@ -27,6 +29,7 @@ ALTER TABLE site_state DROP COLUMN posts_version;
 DROP INDEX comments_status;
 CREATE INDEX comments_status ON comments (status, created_at DESC);
 DROP INDEX posts_visibility;
+DROP INDEX posts_admin;
 DROP INDEX posts_updated;
 DROP INDEX posts_list;
 CREATE INDEX posts_list ON posts (type, status, published_at DESC);
