@@ -108,6 +108,12 @@ func New(c Config) (*App, error) {
 		c.Passwords = auth.NewHasher(0, 0) // about one hash per core at once
 	}
 	st, s, log := c.Store, c.Site, c.Logger
+	// Every page asks for the content version (the page cache, the
+	// settings): a site keeps it in memory, told of other processes'
+	// writes (see store.ContentVersion), until the store is closed.
+	if err := st.WatchContentVersion(context.Background(), log); err != nil {
+		return nil, err
+	}
 
 	// Mail jobs name IDs; this process builds each message when its job
 	// runs, with its own settings and base URL, whoever wrote the job.

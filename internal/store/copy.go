@@ -116,6 +116,9 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, replace bool) (*CopyRepo
 	if err != nil {
 		return nil, err
 	}
+	if err := dst.d.afterCopyCommitted(ctx, dst.db); err != nil {
+		return nil, fmt.Errorf("store: copy: vacuum and analyze: %w", err)
+	}
 	rep := &CopyReport{}
 	for _, ct := range copyTables {
 		tr := TableReport{Table: ct.name}
