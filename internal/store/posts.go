@@ -471,6 +471,9 @@ func (s *Store) postWhere(ctx context.Context, f blog.PostFilter) (from, where s
 			args = append(args, id)
 		}
 	}
+	if f.Sticky {
+		conds = append(conds, "p.sticky <> 0") // index posts_sticky
+	}
 	if f.AuthorID != 0 {
 		conds = append(conds, "p.author_id = ?")
 		args = append(args, f.AuthorID)

@@ -97,6 +97,8 @@ type itemView struct {
 	// empty where no count is shown.
 	CommentsURL  string
 	CommentCount int
+	// Sticky marks a sticky post at the top of the home page.
+	Sticky bool
 }
 
 type imageView struct {
