@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/newsletter/deliver"
 )
 
 // issueReport is what the page of an issue going out or sent shows.
@@ -11,6 +12,11 @@ type issueReport struct {
 	issueRow
 	Post       *blog.Post
 	ArchiveURL string
+	// Progress is how the engine says the sending stands (nil: no
+	// engine): Summary in words ("Sending: 1,200 of 2,000 done…", the SMTP
+	// server failing since when, the next try).
+	Progress *deliver.Progress
+	Summary  string
 }
 
 // issueEdit shows an issue: the editor while it can change, else what
@@ -46,6 +52,13 @@ func (h *Handler) issueEdit(w http.ResponseWriter, r *http.Request, u *blog.User
 		if p, err := h.Store.Post(ctx, is.PostID); err == nil {
 			rep.Post = p
 		}
+	}
+	if h.Delivery != nil && (is.Status == blog.IssueSending || is.Status == blog.IssueSent) {
+		if rep.Progress, err = h.Delivery.Status(ctx, is.ID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		rep.Summary = rep.Progress.Summary(set.Loc)
 	}
 	if set.Newsletter.Archive && is.Status == blog.IssueSent {
 		rep.ArchiveURL = issueArchivePath(is.ID)
