@@ -48,6 +48,8 @@ var copyTables = []copyTable{
 	{"newsletter_deliveries", "issue_id, subscriber_id"},
 	{"newsletter_batches", "issue_id, batch"},
 	{"newsletter_slots", "slot"},
+	{"newsletter_opens", "issue_id, subscriber_id"},
+	{"newsletter_clicks", "issue_id, subscriber_id, link"},
 	{"wp_ids", "site, kind, old_id"},
 }
 
