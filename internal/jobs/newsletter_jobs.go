@@ -134,11 +134,20 @@ func addNewsletterJobs(workers *river.Workers, periodic []*river.PeriodicJob, c 
 	river.AddWorker(workers, &newsletterBatchWorker{engine: c.Newsletter})
 	river.AddWorker(workers, &newsletterTickWorker{engine: c.Newsletter})
 	if d := or(c.NewsletterTick, DefaultNewsletterTick); d > 0 && c.Newsletter != nil {
+		opts := newsletterTickOpts(d)
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(d),
-			func() (river.JobArgs, *river.InsertOpts) {
-				return newsletterTickArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByState: pendingStates}}
-			},
+			func() (river.JobArgs, *river.InsertOpts) { return newsletterTickArgs{}, opts },
 			&river.PeriodicJobOpts{ID: KindNewsletterTick, RunOnStart: true}))
 	}
 	return periodic
+}
+
+// newsletterTickOpts makes the tick unique per interval d (at least a
+// second, River's least period): one tick is written per interval, and a
+// tick left "running" by a process that was killed holds back only its
+// own interval's. Unique by state alone, that dead tick would block every
+// later one until River rescued it (an hour after its job timeout), and
+// with them the taking back of the dead process's batches.
+func newsletterTickOpts(d time.Duration) *river.InsertOpts {
+	return &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByState: pendingStates, ByPeriod: max(d, time.Second)}}
 }

@@ -10,7 +10,9 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"github.com/quirehq/quire/internal/app/apptest"
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/jobs"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
@@ -271,4 +273,71 @@ func TestDeadProcessBatchIsTakenBack(t *testing.T) {
 	if is2, _ := f.st.Issue(ctx, is.ID); is2.Status != blog.IssueSending {
 		t.Errorf("issue %s while a batch is still out", is2.Status)
 	}
+}
+
+// TestTickRunsAfterItsProcessDied: a process killed while its periodic
+// tick was running leaves that tick's job "running" in River's table for
+// the hour River waits before rescuing it. The tick must go on all the
+// same in the process started next, so a batch whose lease ran out (its
+// sender died too) is taken back and sent within the tick's interval, not
+// after that hour.
+func TestTickRunsAfterItsProcessDied(t *testing.T) {
+	const tick = time.Second
+	f := newFixture(t, fixtureOpts{tick: tick})
+	ctx := context.Background()
+
+	// The process that dies: it ran one tick (at its start), and its job
+	// is left as a kill leaves it, "running" with no one to finish it.
+	dead := apptest.New(t, f.st, apptest.Options{NewsletterTick: time.Hour})
+	dead.StartQueue()
+	waitFor(t, "the dead process's first tick", func() bool {
+		js := dead.Jobs(jobs.KindNewsletterTick)
+		return len(js) > 0 && js[0].State == "completed"
+	})
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := dead.App.Stop(sctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"DELETE FROM river_job WHERE kind = 'newsletter_tick' AND state <> 'completed'",
+		`UPDATE river_job SET state = 'running', finalized_at = NULL
+			WHERE id = (SELECT min(id) FROM river_job WHERE kind = 'newsletter_tick')`,
+	} {
+		if _, err := f.st.DB().ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+
+	// Its batch: claimed, one message in doubt, the lease run out.
+	subs := f.subscribers(14) // batches 1 (0…6) and 2 (7…13)
+	is := f.send("After the crash")
+	now := time.Now()
+	if ok, err := f.st.ClaimNewsletterBatch(ctx, is.ID, 1, 0, "dead:1", now.Add(-time.Second), now); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if ok, err := f.st.StartDelivery(ctx, is.ID, subs[0].ID, 1, 0, "dead:1", "x@y", now); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+
+	// The process started next: its ticks take the batch back.
+	f.waitIssue(is.ID)
+	b1, _ := f.st.NewsletterBatch(ctx, is.ID, 1)
+	if b1.Gen != 1 || b1.State != store.BatchDone {
+		t.Errorf("the dead process's batch: %+v, want done under gen 1", b1)
+	}
+	got := byRecipient(f.smtp.Received())
+	for _, s := range subs {
+		if len(got[s.Email]) != 1 {
+			t.Errorf("%s got %d messages", s.Email, len(got[s.Email]))
+		}
+	}
+	waitFor(t, "a tick of the live process to complete", func() bool {
+		for _, j := range f.as.Jobs(jobs.KindNewsletterTick) {
+			if j.State == "completed" {
+				return true
+			}
+		}
+		return false
+	})
 }
