@@ -169,7 +169,7 @@ func logDeliveryState(t *testing.T, st *store.Store, is *blog.Issue) {
 			b.NextAt.Format(time.RFC3339), b.Retries)
 	}
 	rows, err := st.DB().QueryContext(ctx, `SELECT id, kind, state, attempt, CAST(args AS TEXT),
-		CAST(scheduled_at AS TEXT), CAST(COALESCE(attempted_at, '') AS TEXT) FROM river_job
+		CAST(scheduled_at AS TEXT), COALESCE(CAST(attempted_at AS TEXT), '') FROM river_job
 		WHERE kind IN ('newsletter_batch', 'newsletter_tick') AND state <> 'completed' ORDER BY id`)
 	if err != nil {
 		t.Logf("river_job: %v", err)
