@@ -48,11 +48,15 @@ type NewsletterBatchJob struct {
 	IssueID int64 `json:"issue_id"`
 	Batch   int   `json:"batch"`
 	Gen     int   `json:"gen"`
+	// At is when the job may run (zero: now); it is not part of the
+	// job's arguments.
+	At time.Time `json:"-"`
 }
 
 // NewsletterEngine does the newsletter's jobs (the delivery engine).
 // SendBatch may return RetryLater's error to run again later without
-// counting an attempt.
+// counting an attempt (the engine writes a job of the batch's next
+// generation instead, with the batch's release).
 type NewsletterEngine interface {
 	SendBatch(ctx context.Context, j NewsletterBatchJob) error
 	Tick(ctx context.Context) error
@@ -82,7 +86,11 @@ func (in *Inserter) NewsletterBatches(ctx context.Context, tx *store.Store, jobs
 		if j.IssueID == 0 || j.Batch == 0 {
 			return errors.New("jobs: enqueue newsletter batch: the job names no batch")
 		}
-		params = append(params, river.InsertManyParams{Args: newsletterBatchArgs{j}, InsertOpts: newsletterBatchOpts()})
+		opts := newsletterBatchOpts()
+		if j.At.After(time.Now()) {
+			opts.ScheduledAt = j.At
+		}
+		params = append(params, river.InsertManyParams{Args: newsletterBatchArgs{j}, InsertOpts: opts})
 	}
 	if err := in.insert(ctx, tx, params...); err != nil {
 		return fmt.Errorf("jobs: enqueue newsletter batches: %w", err)

@@ -192,7 +192,11 @@ type BatchRelease struct {
 	// it was already); Recovered clears it.
 	Failing   string
 	Recovered bool
-	Now       time.Time
+	// NextGen makes the batch wait under the next gen, for a job the
+	// caller writes in the same transaction: the job that ran it, should
+	// River ever run that again, then finds its gen gone.
+	NextGen bool
+	Now     time.Time
 }
 
 // ReleaseNewsletterBatch ends owner's lease of a batch as r says, and
@@ -206,6 +210,9 @@ func (s *Store) ReleaseNewsletterBatch(ctx context.Context, issueID int64, batch
 	args := []any{state, unix(r.NextAt), r.Now.Unix()}
 	if r.Retry {
 		sets = append(sets, "retries = retries + 1")
+	}
+	if r.NextGen && !r.Done {
+		sets = append(sets, "gen = gen + 1")
 	}
 	switch {
 	case r.Failing != "":

@@ -13,6 +13,7 @@ import (
 	"github.com/quirehq/quire/internal/app/apptest"
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/jobs"
+	"github.com/quirehq/quire/internal/newsletter/deliver"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
@@ -340,4 +341,48 @@ func TestTickRunsAfterItsProcessDied(t *testing.T) {
 		}
 		return false
 	})
+}
+
+// TestBatchGoesOnAfterKillBetweenRuns: a run that stops with messages
+// left (its time budget spent) gives the batch back under the next
+// generation and writes that generation's job in the same transaction. A
+// process killed before River recorded the end of the run leaves the
+// run's own job "running" for River's hour; the batch does not depend on
+// it, and nothing is sent twice.
+func TestBatchGoesOnAfterKillBetweenRuns(t *testing.T) {
+	// A budget spent before the first message: the run stops at once.
+	f := newFixture(t, fixtureOpts{delivery: deliver.Options{RunBudget: time.Nanosecond}})
+	ctx := context.Background()
+	subs := f.subscribers(7) // one batch
+	is := f.send("One run at a time")
+	if err := f.e.SendBatch(ctx, jobs.NewsletterBatchJob{IssueID: is.ID, Batch: 1, Gen: 0}); err != nil {
+		t.Fatalf("a run that stopped with messages left: %v, want nil (its next run is a job of its own)", err)
+	}
+	b, _ := f.st.NewsletterBatch(ctx, is.ID, 1)
+	if b.State != store.BatchWaiting || b.Gen != 1 || b.Owner != "" {
+		t.Errorf("the batch after the run: %+v, want waiting under gen 1", b)
+	}
+	var gens []float64
+	for _, j := range f.as.Jobs(jobs.KindNewsletterBatch) {
+		gens = append(gens, j.Args["gen"].(float64))
+	}
+	if len(gens) != 2 || gens[0] != 0 || gens[1] != 1 {
+		t.Fatalf("batch jobs by gen: %v, want the first run's and one of gen 1", gens)
+	}
+	// The first run's job, as a kill leaves it.
+	if _, err := f.st.DB().ExecContext(ctx, `UPDATE river_job SET state = 'running'
+		WHERE id = (SELECT min(id) FROM river_job WHERE kind = 'newsletter_batch')`); err != nil {
+		t.Fatal(err)
+	}
+	f.e.RunBudget = deliver.DefaultRunBudget
+	f.waitIssue(is.ID)
+	got := byRecipient(f.smtp.Received())
+	for _, s := range subs {
+		if len(got[s.Email]) != 1 {
+			t.Errorf("%s got %d messages", s.Email, len(got[s.Email]))
+		}
+	}
+	if b, _ = f.st.NewsletterBatch(ctx, is.ID, 1); b.State != store.BatchDone || b.Gen != 1 {
+		t.Errorf("the batch at the end: %+v, want done under gen 1", b)
+	}
 }
