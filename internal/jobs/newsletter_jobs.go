@@ -34,11 +34,13 @@ const (
 	// once (they share its SMTP connections).
 	DefaultNewsletterWorkers = 2
 	// newsletterBatchTimeout bounds one run of a batch job; the engine
-	// stops a run well before (it snoozes and goes on in the next run).
+	// stops a run well before (it writes the batch's next job and goes on
+	// in it).
 	newsletterBatchTimeout = 10 * time.Minute
 	// newsletterMaxAttempts counts only runs that failed unexpectedly (a
-	// database error): an SMTP server that is down snoozes the job, which
-	// counts nothing, so such an issue waits as long as it takes.
+	// database error): an SMTP server that is down makes the engine write
+	// the batch's next job, due later, which counts nothing, so such an
+	// issue waits as long as it takes.
 	newsletterMaxAttempts = 25
 )
 
