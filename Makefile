@@ -33,3 +33,4 @@ bench: build
 	@scripts/deps.sh bench
 	@scripts/bench.sh
 	@scripts/bench-import.sh
+	@scripts/bench_large.sh

@@ -222,7 +222,11 @@ func newsletterSend(ctx context.Context, args []string, getenv func(string) stri
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "issue %d: sending to %d active subscribers (the running site sends the mail)\n", id, c.Recipients)
+	who := "active subscribers"
+	if c.Recipients == 1 {
+		who = "active subscriber"
+	}
+	fmt.Fprintf(stdout, "issue %d: sending to %d %s (the running site sends the mail)\n", id, c.Recipients, who)
 	return nil
 }
 

@@ -146,7 +146,7 @@ func TestNewsletterSendAndList(t *testing.T) {
 			t.Errorf("a refused send wrote an issue: %d", total)
 		}
 	} else {
-		if r.code != 0 || !strings.Contains(r.stdout, "issue 2: sending to 1 active subscribers") {
+		if r.code != 0 || !strings.Contains(r.stdout, "issue 2: sending to 1 active subscriber (") {
 			t.Errorf("send: %+v", r)
 		}
 		if is, err := st.Issue(ctx, 2); err != nil || is.Status != blog.IssueSending {

@@ -41,6 +41,8 @@ type serveConfig struct {
 	demo           bool
 	demoPosts      int
 	demoComments   int
+	demoTags       int
+	demoImages     int
 }
 
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -61,6 +63,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs.BoolVar(&c.demo, "demo", false, "fill an empty site with sample posts, a page, tags, categories and an image")
 	fs.IntVar(&c.demoPosts, "demo-posts", 0, "with --demo, also generate this many extra `posts` (for benchmarks)")
 	fs.IntVar(&c.demoComments, "demo-comments", 0, "with --demo, also generate this many `comments` over the posts (for benchmarks)")
+	fs.IntVar(&c.demoTags, "demo-tags", 0, "with --demo, the generated posts share this many `tags` (default: four)")
+	fs.IntVar(&c.demoImages, "demo-images", 0, "with --demo, also add this many `images`, featured in turn on the generated posts")
 	if err := parseFlags(fs, args, getenv, stdout, "Usage: quire serve [flags]\n\nRuns the site."); err != nil {
 		return err
 	}
@@ -118,6 +122,12 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if c.demoComments < 0 || c.demoComments > 1000000 {
 		return config.Usagef("--demo-comments must be between 0 and 1000000")
 	}
+	if c.demoTags < 0 || c.demoTags > 10000 {
+		return config.Usagef("--demo-tags must be between 0 and 10000")
+	}
+	if c.demoImages < 0 || c.demoImages > 10000 {
+		return config.Usagef("--demo-images must be between 0 and 10000")
+	}
 	th, err := theme.Load(c.theme)
 	if err != nil {
 		return config.Usagef("--theme: %v", err)
@@ -144,7 +154,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	defaultBase := "http://" + ln.Addr().String()
 	s := site.New(st, site.Overrides{BaseURL: c.baseURL, MailFrom: c.mailFrom, DefaultBaseURL: defaultBase})
 	if c.demo {
-		n, err := demo.Seed(ctx, st, c.demoPosts, c.demoComments)
+		n, err := demo.SeedWith(ctx, st, demo.Options{Posts: c.demoPosts, Comments: c.demoComments,
+			Tags: c.demoTags, Images: c.demoImages})
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}

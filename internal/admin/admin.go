@@ -18,6 +18,7 @@ import (
 	"github.com/quirehq/quire/internal/mail"
 	"github.com/quirehq/quire/internal/media"
 	"github.com/quirehq/quire/internal/newsletter"
+	"github.com/quirehq/quire/internal/newsletter/deliver"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
@@ -72,6 +73,10 @@ type Deps struct {
 	// Newsletter is the weekly tip: its issues, subscribers and
 	// settings, and the editor's "Also send this post by email".
 	Newsletter *newsletter.Service
+	// Delivery is the delivery engine, read for how an issue's sending
+	// stands (Status) and what the weekly schedule sends next and did last
+	// (NextSend); nil says nothing of either.
+	Delivery *deliver.Engine
 }
 
 // Handler serves the admin.

@@ -15,9 +15,9 @@ type dashboardData struct {
 	Users           int
 	Drafts          []blog.Post
 	Scheduled       []blog.Post
-	// Weekly says when the next weekly tip goes and what it will be
-	// (editors and the owner).
-	Weekly string
+	// Weekly says when the next weekly tip goes and what it will be, and
+	// what the last slot did (editors and the owner).
+	Weekly *weeklyState
 }
 
 // dashboard shows counts and quick links.
@@ -68,12 +68,10 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, u *blog.User
 		return
 	}
 	if u.CanEditOthers() && h.Newsletter != nil {
-		plan, err := h.Newsletter.NextWeekly(ctx, h.now())
-		if err != nil {
+		if d.Weekly, err = h.weekly(ctx); err != nil {
 			h.fail(w, r, err)
 			return
 		}
-		d.Weekly = weeklyLine(plan)
 	}
 	h.render(w, r, http.StatusOK, "dashboard", &view{Title: "Dashboard", Section: "dashboard", D: d})
 }

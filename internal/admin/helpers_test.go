@@ -19,6 +19,7 @@ import (
 	"github.com/quirehq/quire/internal/auth"
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/jobs"
+	"github.com/quirehq/quire/internal/mail"
 	"github.com/quirehq/quire/internal/newsletter"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
@@ -41,6 +42,10 @@ type env struct {
 	overrides site.Overrides
 	fan       string // subscribed to follow-ups of every post addPost makes
 	sender    newsletter.Sender
+	// bulk is where the delivery engine sends issues (nil: the capture),
+	// now the site's clock (nil: time.Now).
+	bulk mail.Sender
+	now  func() time.Time
 }
 
 func newEnv(t *testing.T) *env {
@@ -63,7 +68,7 @@ func (e *env) start() {
 	// The test client connects from loopback, trusted as a proxy, so a
 	// client can speak for any address with X-Forwarded-For (client.from).
 	e.app = apptest.New(e.t, e.st, apptest.Options{Overrides: e.overrides, TrustedProxies: "127.0.0.1", Passwords: e.passwords,
-		Sender: e.sender})
+		Sender: e.sender, Bulk: e.bulk, Now: e.now})
 	e.site, e.mail, e.sessions = e.app.Site, e.app.Mail, e.app.App.Sessions
 	e.srv = httptest.NewServer(e.app.Handler)
 	e.t.Cleanup(e.srv.Close)

@@ -17,7 +17,7 @@ type issueTab struct {
 
 // issuesData is what the newsletter's page shows.
 type issuesData struct {
-	Weekly      string // when the next weekly tip goes, and what
+	Weekly      *weeklyState // when the next weekly tip goes, what, and what went last
 	Queue       []blog.Issue
 	Tabs        []issueTab
 	Rows        []issueRow
@@ -31,12 +31,11 @@ type issuesData struct {
 func (h *Handler) issuesList(w http.ResponseWriter, r *http.Request, u *blog.User) {
 	ctx := r.Context()
 	var d issuesData
-	plan, err := h.Newsletter.NextWeekly(ctx, h.now())
-	if err != nil {
+	var err error
+	if d.Weekly, err = h.weekly(ctx); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	d.Weekly = weeklyLine(plan)
 	if d.Queue, err = h.Store.TipQueue(ctx); err != nil {
 		h.fail(w, r, err)
 		return

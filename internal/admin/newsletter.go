@@ -10,6 +10,7 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/newsletter"
+	"github.com/quirehq/quire/internal/newsletter/deliver"
 )
 
 // issuesPerPage is how many issues the newsletter's list shows.
@@ -168,22 +169,66 @@ func scheduleTime(date, clock string, loc *time.Location, fe blog.FieldErrors) t
 	return t
 }
 
-// weeklyLine says in one sentence when the next weekly tip goes and what
-// it will be, for the dashboard and the newsletter's page.
-func weeklyLine(p newsletter.WeeklyPlan) string {
-	if p.Off {
-		return "The weekly send is off (Newsletter settings)."
+// weeklyState is what the admin says of the weekly send, from the
+// engine's plan (deliver.Engine.NextSend): when the next slot is and what
+// goes then, and what the last slot did (with why, when nothing went).
+type weeklyState struct {
+	Next string
+	// Last, with the issue it sent (0: none); empty before any slot.
+	Last        string
+	LastIssueID int64
+	// Scheduled are the issues that go at their own time.
+	Scheduled []blog.Issue
+}
+
+// weekly reads the engine's plan as of now; nil when there is no engine.
+func (h *Handler) weekly(ctx context.Context) (*weeklyState, error) {
+	if h.Delivery == nil {
+		return nil, nil
 	}
-	when := p.At.In(p.Loc).Format("Monday 2 January 2006 at 15:04") + " (" + p.Loc.String() + ")"
-	switch {
-	case p.Tip != nil:
-		return "Next weekly send: " + when + ": the next tip in the queue, “" + p.Tip.Subject + "”."
-	case p.Posts == 1:
-		return "Next weekly send: " + when + ": a digest of 1 post published since the last issue."
-	case p.Posts > 1:
-		return "Next weekly send: " + when + ": a digest of " + strconv.Itoa(p.Posts) + " posts published since the last issue."
+	p, err := h.Delivery.NextSend(ctx, h.now())
+	if err != nil {
+		return nil, err
 	}
-	return "Next weekly send: " + when + ": nothing: the queue is empty and no posts since the last issue."
+	return weeklyFromPlan(p), nil
+}
+
+// weeklyFromPlan says the engine's plan p in words.
+func weeklyFromPlan(p *deliver.Plan) *weeklyState {
+	w := &weeklyState{Scheduled: p.Scheduled}
+	loc := p.At.Location()
+	day := func(t time.Time) string { return t.In(loc).Format("Monday 2 January 2006 at 15:04") }
+	if !p.Weekly {
+		w.Next = "The weekly send is off (Newsletter settings)."
+	} else {
+		when := "Next weekly send: " + day(p.At) + " (" + loc.String() + "): "
+		switch p.What {
+		case deliver.SlotIssue:
+			w.Next = when + "the next tip in the queue, “" + p.Issue.Subject + "”."
+		case deliver.SlotDigest:
+			w.Next = when + "a digest of " + counted(len(p.Posts), "post") + " published since " +
+				p.Since.In(loc).Format("Monday 2 January") + ", the queue being empty."
+		case deliver.SlotNoSubscribers:
+			w.Next = when + "nothing, as things stand: no one has confirmed a subscription yet."
+		default:
+			w.Next = when + "nothing, as things stand: the queue is empty and no post was published since " +
+				p.Since.In(loc).Format("Monday 2 January") + "."
+		}
+	}
+	if l := p.Last; l != nil {
+		w.Last = "Last weekly send, " + day(l.Slot) + ": "
+		switch l.Outcome {
+		case deliver.SlotIssue:
+			w.Last += "the tip “" + l.Detail + "” went out."
+			w.LastIssueID = l.IssueID
+		case deliver.SlotDigest:
+			w.Last += "a digest, “" + l.Detail + "”, went out."
+			w.LastIssueID = l.IssueID
+		default:
+			w.Last += "nothing was sent. " + l.Detail
+		}
+	}
+	return w
 }
 
 // issueArchivePath is the reader page of sent issue id.

@@ -227,7 +227,7 @@ func TestNewsletterSettings(t *testing.T) {
 	c, _ := e.owner()
 	r := c.get("/admin/newsletter/settings")
 	mustStatus(t, r, http.StatusOK)
-	mustContain(t, r, "Empty: “Yes! I want the Sales Coach weekly tip”", `<option value="2" selected>Tuesday</option>`, `value="09:00"`)
+	mustContain(t, r, "Empty: “Yes! I want the weekly tip from Sales Coach”", `<option value="2" selected>Tuesday</option>`, `value="09:00"`)
 	bad := url.Values{"newsletter_weekly": {"1"}, "newsletter_weekday": {"2"}, "newsletter_time": {"25:00"},
 		"newsletter_timezone": {"Mars/Olympus"}, "newsletter_reply_to": {"not an address"}, "newsletter_rate": {"-1"},
 		"newsletter_connections": {"4"}, "newsletter_bounce_limit": {"1"}, "newsletter_signups_ip": {"10"},

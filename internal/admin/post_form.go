@@ -47,6 +47,10 @@ type postForm struct {
 	// form that had the box from one that did not.
 	Email     bool
 	EmailSent bool
+	// Sticky is "Stick to the top of the blog" ticked; StickySent tells a
+	// form that had the box (posts only) from one that did not.
+	Sticky     bool
+	StickySent bool
 
 	Existing   *blog.Post // nil for a new post
 	ViewURL    string     // reader URL of a public post
@@ -115,7 +119,7 @@ func formFromPost(p *blog.Post, loc *time.Location) *postForm {
 	f := &postForm{
 		ID: p.ID, Type: p.Type, Title: p.Title, Slug: p.Slug, Body: p.Body, Excerpt: p.Excerpt,
 		Status: string(p.Status), Password: p.Password, ParentID: p.ParentID, FeaturedID: p.FeaturedID, Existing: p,
-		CommentsClosed: p.CommentsClosed, PingsClosed: p.PingsClosed,
+		CommentsClosed: p.CommentsClosed, PingsClosed: p.PingsClosed, Sticky: p.Sticky,
 	}
 	// A draft's date is only when it was last saved; it gets its real date
 	// when published.
@@ -154,6 +158,9 @@ func formFromRequest(r *http.Request, typ blog.PostType) *postForm {
 	}
 	if r.PostFormValue("pings_field") == "1" {
 		f.PingsSent, f.PingsClosed = true, r.PostFormValue("pings_open") != "1"
+	}
+	if r.PostFormValue("sticky_field") == "1" {
+		f.StickySent, f.Sticky = true, r.PostFormValue("sticky") == "1"
 	}
 	if r.PostFormValue("email_field") == "1" {
 		f.EmailSent, f.Email = true, r.PostFormValue("email") == "1"

@@ -227,6 +227,9 @@ func (h *Handler) postFromForm(ctx context.Context, loc *time.Location, pingsOpe
 	if f.CommentsSent {
 		p.CommentsClosed = f.CommentsClosed
 	}
+	if f.StickySent {
+		p.Sticky = f.Sticky && p.Type == blog.TypePost
+	}
 	switch {
 	case f.PingsSent:
 		p.PingsClosed = f.PingsClosed

@@ -108,6 +108,12 @@ func New(c Config) (*App, error) {
 		c.Passwords = auth.NewHasher(0, 0) // about one hash per core at once
 	}
 	st, s, log := c.Store, c.Site, c.Logger
+	// Every page asks for the content version (the page cache, the
+	// settings): a site keeps it in memory, told of other processes'
+	// writes (see store.ContentVersion), until the store is closed.
+	if err := st.WatchContentVersion(context.Background(), log); err != nil {
+		return nil, err
+	}
 
 	// Mail jobs name IDs; this process builds each message when its job
 	// runs, with its own settings and base URL, whoever wrote the job.
@@ -117,14 +123,17 @@ func New(c Config) (*App, error) {
 	maps.Copy(composers, admin.MailComposers(st, s))
 	maps.Copy(composers, news.Composers())
 	// The delivery engine: issues in batches of durable jobs under leases
-	// of their own, over Bulk's connections, and the weekly schedule.
+	// of their own, over Bulk's connections, and the weekly schedule. The
+	// admin reads its state (an issue's progress, the next weekly slot)
+	// even when a test replaces it as the Sender.
+	bulk := c.Bulk
+	if bulk == nil {
+		bulk = c.Mail
+	}
+	state := deliver.New(st, s, news, bulk, log, c.Now, c.Delivery)
 	var engine *deliver.Engine
 	if c.Sender == nil {
-		bulk := c.Bulk
-		if bulk == nil {
-			bulk = c.Mail
-		}
-		engine = deliver.New(st, s, news, bulk, log, c.Now, c.Delivery)
+		engine = state
 		news.Sender = engine
 	}
 
@@ -187,7 +196,7 @@ func New(c Config) (*App, error) {
 			Mastodon: web.NewMastodonServers(safehttp.New(mastodon)), Trackback: linkbacks.Trackback,
 			Newsletter: news},
 		Admin: admin.Deps{Store: st, Site: s, Sessions: sessions, Mailer: queue, Jobs: queue, Logger: log, Now: c.Now,
-			MailTest: c.Mail, Notify: notifier, Passwords: c.Passwords, Links: links, Newsletter: news},
+			MailTest: c.Mail, Notify: notifier, Passwords: c.Passwords, Links: links, Newsletter: news, Delivery: state},
 		Mounts:   mounts,
 		Sessions: sessions,
 		ClientIP: c.ClientIP,

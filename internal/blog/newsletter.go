@@ -281,6 +281,16 @@ type DeliveryCounts struct {
 	Unsubscribed int
 }
 
+// IssueTracking is what open and click tracking recorded of an issue,
+// each subscriber counted once: Opens (subscribers who loaded its image),
+// Clickers (subscribers who followed any link) and, by the link's place
+// among the issue's links (from 0), how many subscribers followed it.
+type IssueTracking struct {
+	Opens      int
+	Clickers   int
+	LinkClicks map[int]int
+}
+
 // ValidateSubscriber checks an address and a name typed into a signup form
 // or the admin, and reports every problem. The address is normalised
 // first.

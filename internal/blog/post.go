@@ -159,4 +159,5 @@ type PostFilter struct {
 	Limit      int
 	Offset     int
 	IncludeAll bool // admin listing: any status except trash unless Statuses says
+	Sticky     bool // only sticky posts (the home page shows them first)
 }

@@ -14,7 +14,7 @@ var ReservedSlugs = map[string]bool{
 	"feed": true, "page": true, "tag": true, "category": true, "author": true,
 	"admin": true, "comments": true, "media": true, "search": true, "static": true,
 	"wp-admin": true, "wp-content": true, "wp-includes": true, "embed": true,
-	"trackback": true, "healthz": true, "sitemap.xml": true, "robots.txt": true,
+	"trackback": true, "healthz": true, "sitemap.xml": true, "sitemaps": true, "robots.txt": true,
 }
 
 // latinFolds spells Latin letters that do not decompose into base + accent.

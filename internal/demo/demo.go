@@ -11,6 +11,7 @@ import (
 	"image/color"
 	"image/png"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,10 +21,42 @@ import (
 	"github.com/quirehq/quire/internal/store"
 )
 
+// Options size the generated part of the demo, for benchmarks of large
+// sites (serve's --demo-posts, --demo-comments, --demo-tags and
+// --demo-images).
+type Options struct {
+	// Posts is how many posts to generate beside the sample ones, one a
+	// day going back from two months ago.
+	Posts int
+	// Comments is how many comments to spread over the posts (a fifth of
+	// them replies).
+	Comments int
+	// Tags is how many distinct tags the generated posts share (each has
+	// one to three); 0 keeps the four of the small demo.
+	Tags int
+	// Images is how many images to add to the media library, used in turn
+	// as the generated posts' featured images; 0 adds none beyond the
+	// sample one.
+	Images int
+}
+
+// RareWord appears in exactly one generated post (the middle one), and
+// CommonWord in every one: benchmarks search for both.
+const (
+	RareWord   = "zanzibar"
+	CommonWord = "customer"
+)
+
 // Seed adds the demo content to a site that has no posts yet, plus extra
 // generated posts and comments, and returns how many posts and pages it
 // wrote. A site that already has content is left alone.
 func Seed(ctx context.Context, st *store.Store, extra, extraComments int) (int, error) {
+	return SeedWith(ctx, st, Options{Posts: extra, Comments: extraComments})
+}
+
+// SeedWith is Seed with every size of the generated part.
+func SeedWith(ctx context.Context, st *store.Store, o Options) (int, error) {
+	extra, extraComments := o.Posts, o.Comments
 	_, total, err := st.ListPosts(ctx, blog.PostFilter{Type: "any", IncludeAll: true, Limit: 1})
 	if err != nil {
 		return 0, err
@@ -68,16 +101,55 @@ func Seed(ctx context.Context, st *store.Store, extra, extraComments int) (int, 
 		n++
 		return p, nil
 	}
-	for i := 0; i < extra; i++ {
-		d := demoPost{
-			Title:      fmt.Sprintf("Sales Note %d: %s", i+1, []string{"Questions", "Follow-Up", "Pipeline", "Pricing", "Listening"}[i%5]),
-			Categories: []string{[]string{"Selling", "Habits", "Selling/Prospecting"}[i%3]},
-			Tags:       []string{[]string{"notes", "planning", "follow-up", "pricing"}[i%4]},
-			Body:       strings.Join(rotate(fillerParagraphs, i), "\n\n"),
-		}
-		if _, err := save(d, blog.TypePost, 0, now.Add(-time.Duration(60+i)*24*time.Hour)); err != nil {
+	images, err := seedImages(ctx, st, author, o.Images)
+	if err != nil {
+		return n, err
+	}
+	tags := tagNames(o.Tags)
+	// The generated posts are written in batches, a transaction each:
+	// ten thousand take seconds rather than minutes.
+	const batch = 250
+	for start := 0; start < extra; start += batch {
+		err := st.InTx(ctx, func(tx *store.Store) error {
+			for i := start; i < min(start+batch, extra); i++ {
+				body := rotate(fillerParagraphs, i)
+				if i == extra/2 {
+					body = append(body, "A rare word, for search: "+RareWord+".")
+				}
+				d := demoPost{
+					Title:      fmt.Sprintf("Sales Note %d: %s", i+1, []string{"Questions", "Follow-Up", "Pipeline", "Pricing", "Listening"}[i%5]),
+					Categories: []string{[]string{"Selling", "Habits", "Selling/Prospecting"}[i%3]},
+					Body:       strings.Join(body, "\n\n"),
+				}
+				for k := range 1 + i%3 {
+					if t := tags[(i*7+k*(len(tags)/3+1))%len(tags)]; !slices.Contains(d.Tags, t) {
+						d.Tags = append(d.Tags, t)
+					}
+				}
+				p := &blog.Post{Type: blog.TypePost, Status: blog.StatusPublished, Title: d.Title, Body: d.Body,
+					AuthorID: author.ID, PublishedAt: now.Add(-time.Duration(60+i) * 24 * time.Hour)}
+				for _, c := range d.Categories {
+					p.Categories = append(p.Categories, blog.Term{Name: c})
+				}
+				for _, t := range d.Tags {
+					p.Tags = append(p.Tags, blog.Term{Name: t})
+				}
+				if len(images) > 0 {
+					p.FeaturedID = images[i%len(images)]
+				}
+				if err := markup.Prepare(p); err != nil {
+					return fmt.Errorf("demo: render %q: %w", d.Title, err)
+				}
+				if _, err := tx.SavePost(ctx, p); err != nil {
+					return fmt.Errorf("demo: save %q: %w", d.Title, err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
 			return n, err
 		}
+		n += min(start+batch, extra) - start
 	}
 	for _, d := range demoPosts {
 		if _, err := save(d, blog.TypePost, 0, now.Add(-time.Duration(d.Days)*24*time.Hour)); err != nil {
@@ -161,6 +233,67 @@ func AddUser(ctx context.Context, st *store.Store, u *blog.User) error {
 		}
 	}
 	return st.CreateUser(ctx, u)
+}
+
+// tagNames returns n distinct tag names ("cold calls", "cold calls 2"…);
+// n below 1 gives the small demo's four.
+func tagNames(n int) []string {
+	if n < 1 {
+		return []string{"notes", "planning", "follow-up", "pricing"}
+	}
+	words := []string{"calls", "email", "pricing", "pipeline", "referrals", "proposals", "objections", "meetings",
+		"demos", "renewals", "listening", "questions", "follow-up", "planning", "notes", "habits", "negotiation",
+		"closing", "prospects", "trust"}
+	kinds := []string{"", "cold ", "warm ", "team ", "better ", "weekly ", "first ", "quiet ", "honest ", "small ",
+		"simple ", "slow ", "early ", "late ", "local ", "remote ", "big ", "new ", "old ", "daily ", "long ", "short ",
+		"open ", "clear ", "fair "}
+	out := make([]string, 0, n)
+	for i := 0; len(out) < n; i++ {
+		name := kinds[(i/len(words))%len(kinds)] + words[i%len(words)]
+		if round := i / (len(words) * len(kinds)); round > 0 {
+			name += fmt.Sprintf(" %d", round+1)
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// seedImages adds n small generated images to the media library and
+// returns their IDs. Eight pictures are drawn and resized once; each image
+// stores a copy of one of them, so a thousand take a second or two.
+func seedImages(ctx context.Context, st *store.Store, author *blog.User, n int) ([]int64, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	type drawn struct {
+		m     *blog.Media
+		files []store.MediaFile
+	}
+	var pics []drawn
+	for k := range min(n, 8) {
+		m, files, err := media.Process(fmt.Sprintf("sketch-%d.png", k+1), Picture(640+80*k, 360+45*k))
+		if err != nil {
+			return nil, fmt.Errorf("demo: image: %w", err)
+		}
+		pics = append(pics, drawn{m, files})
+	}
+	ids := make([]int64, 0, n)
+	err := st.InTx(ctx, func(tx *store.Store) error {
+		for i := range n {
+			d := pics[i%len(pics)]
+			m := *d.m
+			m.ID, m.Widths = 0, nil
+			m.Filename = fmt.Sprintf("sketch-%04d.png", i+1)
+			m.Alt = fmt.Sprintf("Generated sketch number %d: two overlapping circles", i+1)
+			m.AuthorID = author.ID
+			if err := tx.CreateMedia(ctx, &m, d.files); err != nil {
+				return fmt.Errorf("demo: image: %w", err)
+			}
+			ids = append(ids, m.ID)
+		}
+		return nil
+	})
+	return ids, err
 }
 
 func rotate(xs []string, k int) []string {

@@ -105,3 +105,60 @@ func TestDemoAfterSetup(t *testing.T) {
 		t.Errorf("a demo account was created beside the owner: %v", err)
 	}
 }
+
+// TestSeedLargeSiteOptions: the generator's sizes (serve's --demo-posts,
+// --demo-comments, --demo-tags, --demo-images) give that many posts,
+// comments, tags and images, the images featured on the posts, and the
+// rare word in exactly one post and the common one in every generated post.
+func TestSeedLargeSiteOptions(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.New(t)
+	n, err := demo.SeedWith(ctx, st, demo.Options{Posts: 40, Comments: 90, Tags: 12, Images: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, total, err := st.ListPosts(ctx, blog.PostFilter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != total+2 || total != 40+6 { // the sample's six posts and two pages
+		t.Errorf("wrote %d, %d posts listed; want 40 generated beside the sample", n, total)
+	}
+	tags, err := st.Terms(ctx, blog.Tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	generated := map[string]bool{}
+	for _, tg := range tags {
+		generated[tg.Name] = true
+	}
+	if len(generated) < 12 {
+		t.Errorf("%d tags in all, want the 12 generated beside the sample's", len(generated))
+	}
+	images, err := st.ListMedia(ctx, 100, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(images) != 6 {
+		t.Errorf("%d images, want 5 generated and the sample's", len(images))
+	}
+	featured, _, err := st.ListPosts(ctx, blog.PostFilter{Limit: 100, Search: "Sales Note"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range featured {
+		if p.FeaturedID == 0 {
+			t.Errorf("%q has no featured image", p.Title)
+		}
+	}
+	cs, comments, err := st.ListComments(ctx, store.CommentFilter{Limit: 1})
+	if err != nil || len(cs) != 1 || comments != 90+3 {
+		t.Errorf("%d comments (%v), want 90 generated and the sample's 3", comments, err)
+	}
+	for word, want := range map[string]int{demo.RareWord: 1, demo.CommonWord: 40} {
+		_, got, err := st.ListPosts(ctx, blog.PostFilter{Limit: 1, Search: word})
+		if err != nil || got < want || (word == demo.RareWord && got != want) {
+			t.Errorf("search %q: %d posts (%v), want %d", word, got, err, want)
+		}
+	}
+}

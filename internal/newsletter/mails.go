@@ -36,7 +36,10 @@ type mailData struct {
 	Text       string
 	Paragraphs [][]string
 	// Issues: the body, its CSS inlined and links made absolute.
-	Body    htmltemplate.HTML
+	Body htmltemplate.HTML
+	// OpenURL is the open-tracking image's (tracking on, to a
+	// subscriber); empty: none.
+	OpenURL string
 	Address []string
 }
 
@@ -197,7 +200,13 @@ func (s *Service) IssueMessage(ctx context.Context, set *site.Settings, is *blog
 			d.PostURL = set.PostURL(p)
 		}
 	}
-	body, err := InlineHTML(is.BodyHTML, set.BaseURL)
+	var body string
+	var err error
+	if sub != nil && set.Newsletter.Tracking {
+		body, d.OpenURL, err = s.trackedBody(ctx, set, is, sub.ID)
+	} else {
+		body, err = InlineHTML(is.BodyHTML, set.BaseURL)
+	}
 	if err != nil {
 		return mail.Message{}, err
 	}
@@ -251,12 +260,19 @@ var inlineStyles = map[atom.Atom]string{
 // InlineHTML gives an issue's sanitised HTML the inline styles mail
 // programs need and makes its site-relative links and images absolute on
 // base, so they work from an inbox.
-func InlineHTML(fragment, base string) (string, error) {
+func InlineHTML(fragment, base string) (string, error) { return inlineHTML(fragment, base, nil) }
+
+// inlineHTML is InlineHTML, handing each link to an http or https address
+// (the first MaxTrackedLinks, numbered from 0 in document order) to track,
+// when not nil, which returns the href to write instead.
+func inlineHTML(fragment, base string, track func(i int, href string) (string, error)) (string, error) {
 	ctx := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
 	nodes, err := html.ParseFragment(strings.NewReader(strings.ReplaceAll(fragment, blog.MoreTag, "")), ctx)
 	if err != nil {
 		return "", fmt.Errorf("newsletter: read issue body: %w", err)
 	}
+	links := 0
+	var walkErr error
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode {
@@ -271,6 +287,14 @@ func InlineHTML(fragment, base string) (string, error) {
 			if n.DataAtom == atom.Img {
 				setAttr(n, "srcset", "") // relative candidates; the src is enough in mail
 			}
+			if href := attr(n, "href"); track != nil && n.DataAtom == atom.A && links < MaxTrackedLinks && trackable(href) {
+				to, err := track(links, href)
+				if err != nil && walkErr == nil {
+					walkErr = err
+				}
+				setAttr(n, "href", to)
+				links++
+			}
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			walk(c)
@@ -279,11 +303,21 @@ func InlineHTML(fragment, base string) (string, error) {
 	var b strings.Builder
 	for _, n := range nodes {
 		walk(n)
+		if walkErr != nil {
+			return "", walkErr
+		}
 		if err := html.Render(&b, n); err != nil {
 			return "", fmt.Errorf("newsletter: write issue body: %w", err)
 		}
 	}
 	return strings.ReplaceAll(b.String(), ` srcset=""`, ""), nil
+}
+
+// trackable reports whether a link goes through the click redirect: an
+// absolute http or https address.
+func trackable(href string) bool {
+	h := strings.ToLower(href)
+	return strings.HasPrefix(h, "https://") || strings.HasPrefix(h, "http://")
 }
 
 func attr(n *html.Node, key string) string {

@@ -16,7 +16,8 @@ import (
 // no signup box before their button. The unsubscribe POST also serves
 // RFC 8058 one-click requests, which come without cookies or a form
 // token. The signup box, /subscribe/ and the archive are reader pages
-// (internal/web).
+// (internal/web). With tracking on, OpenPath and ClickPath serve the
+// issues' open image and click redirect (tracking.go).
 func (s *Service) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+ConfirmPath+"{token}", s.confirmShow)
 	mux.HandleFunc("POST "+ConfirmPath+"{token}", s.confirmDo)
@@ -24,6 +25,8 @@ func (s *Service) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+UnsubscribePath+"{token}", s.unsubscribeDo)
 	mux.HandleFunc("GET "+ResubscribePath+"{token}", s.resubscribeShow)
 	mux.HandleFunc("POST "+ResubscribePath+"{token}", s.resubscribeDo)
+	mux.HandleFunc("GET "+OpenPath+"{token}", s.trackOpen)
+	mux.HandleFunc("GET "+ClickPath+"{token}", s.trackClick)
 }
 
 // show writes a page (notify.ShowPage: never cached, indexed or

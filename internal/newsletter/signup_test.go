@@ -21,7 +21,7 @@ func TestSignupBoxKeepsPagesPublic(t *testing.T) {
 	for _, path := range []string{"/", "/no-such-page/", "/newsletter/"} {
 		r := f.do(http.MethodGet, f.srv.URL+path, nil, nil)
 		for _, want := range []string{`class="widget newsletter-box"`, `action="/subscribe/"`, `name="email" type="email"`,
-			`name="name" type="text"`, `name="signup_hp"`, "Yes! I want the Sales Coach weekly tip", "No tracking of opens or clicks",
+			`name="name" type="text"`, `name="signup_hp"`, "Yes! I want the weekly tip from Sales Coach", "No tracking of opens or clicks",
 			`src="/static/signup.js?v=`} {
 			if !strings.Contains(r.body, want) {
 				t.Errorf("%s lacks %s", path, want)

@@ -418,10 +418,20 @@ func walkPrefixedSite(t *testing.T, viaProxy bool) {
 			t.Errorf("%s: the post's link to /blog/about/ is not made absolute once:\n%s", p, body)
 		}
 	}
-	_, sm := w.get("/blog/sitemap.xml", http.StatusOK)
-	locs := w.checkText("sitemap", string(sm))
+	// sitemap.xml is a sitemap index: its files are under the base URL
+	// too, and so is every URL they list.
+	_, idx := w.get("/blog/sitemap.xml", http.StatusOK)
+	files := w.checkText("sitemap index", string(idx))
+	if len(files) == 0 {
+		t.Errorf("the sitemap index names no file:\n%s", idx)
+	}
+	var locs []string
+	for _, f := range files {
+		_, sm := w.get(f, http.StatusOK)
+		locs = append(locs, w.checkText("sitemap file", string(sm))...)
+	}
 	if len(locs) < 4 {
-		t.Errorf("sitemap lists %d URLs:\n%s", len(locs), sm)
+		t.Errorf("the sitemap files list %d URLs", len(locs))
 	}
 	for _, l := range locs {
 		w.get(l, http.StatusOK)

@@ -81,12 +81,45 @@ func DefaultNewsletter() Newsletter {
 		Connections: 4, BounceLimit: 1, SignupsPerIP: 10, ConfirmsPerDay: 3}
 }
 
-// BoxHeading is the signup box's heading for a site called title.
+// BoxHeading is the signup box's heading for a site called title: a
+// title that names a tip itself is the newsletter's name (“The Weekly
+// Sales Tip”: Yes! I want a “Weekly Sales Tip”), any other names where
+// the tip comes from (Yes! I want the weekly tip from Sales Coach).
 func (n *Newsletter) BoxHeading(title string) string {
 	if n.Heading != "" {
 		return n.Heading
 	}
-	return "Yes! I want the " + title + " weekly tip"
+	return "Yes! I want " + TipName(title)
+}
+
+// TipName names the weekly tip of a site called title, as the object of
+// a sentence: a title whose last word is "tip" or "tips" is the tip's own
+// name, quoted without its leading article (a “Weekly Sales Tip”,
+// “Sales Tips”); any other title is where it comes from (the weekly tip
+// from Sales Coach); no title is just the weekly tip.
+func TipName(title string) string {
+	words := strings.Fields(title)
+	if len(words) == 0 {
+		return "the weekly tip"
+	}
+	last := strings.ToLower(strings.Trim(words[len(words)-1], ".!?:;,\"'”’"))
+	if last != "tip" && last != "tips" {
+		return "the weekly tip from " + strings.Join(words, " ")
+	}
+	if len(words) > 1 {
+		switch strings.ToLower(words[0]) {
+		case "the", "a", "an", "our", "your", "my":
+			words = words[1:]
+		}
+	}
+	name := "“" + strings.Join(words, " ") + "”"
+	if last == "tips" {
+		return name
+	}
+	if strings.ContainsRune("AEIOUaeiou", []rune(words[0])[0]) {
+		return "an " + name
+	}
+	return "a " + name
 }
 
 // BoxText is the sentence under the heading.
@@ -110,7 +143,7 @@ func (n *Newsletter) WelcomeText(title string) string {
 	if n.Welcome != "" {
 		return n.Welcome
 	}
-	return "Thank you for confirming: you will get the weekly tip from " + title + ".\n\n" +
+	return "Thank you for confirming: you will get " + TipName(title) + ".\n\n" +
 		"Each one is short and practical. Reply to any of them to tell us what you would like to read about."
 }
 

@@ -15,8 +15,22 @@ func TestNewsletterSettings(t *testing.T) {
 		n.Connections != 4 || n.Tracking || !n.Weekly {
 		t.Errorf("applied = %+v", n)
 	}
-	if h := n.BoxHeading("Sales Tips"); h != "Yes! I want the Sales Tips weekly tip" {
-		t.Errorf("default heading = %q", h)
+	for title, want := range map[string]string{
+		"The Weekly Sales Tip": "Yes! I want a “Weekly Sales Tip”", // the demo site, as the reference page reads
+		"Sales Coach":          "Yes! I want the weekly tip from Sales Coach",
+		"Sales Tips":           "Yes! I want “Sales Tips”",
+		"Our Tips":             "Yes! I want “Tips”",
+		"Inbound Tip":          "Yes! I want an “Inbound Tip”",
+		"Tip":                  "Yes! I want a “Tip”",
+		"  ":                   "Yes! I want the weekly tip",
+		"The Tipping Point":    "Yes! I want the weekly tip from The Tipping Point",
+	} {
+		if h := n.BoxHeading(title); h != want {
+			t.Errorf("default heading of %q = %q, want %q", title, h, want)
+		}
+	}
+	if h := (&Newsletter{Heading: "Get the tip"}).BoxHeading("Sales Coach"); h != "Get the tip" {
+		t.Errorf("heading set = %q", h)
 	}
 	err := Validate(map[string]string{KeyNewsletterTime: "9", KeyNewsletterTimeZone: "Mars/Base", KeyNewsletterWeekday: "7",
 		KeyNewsletterReplyTo: "not an address", KeyNewsletterWebhook: "short", KeyNewsletterRate: "-1"})

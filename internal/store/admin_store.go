@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/quirehq/quire/internal/blog"
@@ -13,6 +14,13 @@ import (
 // PostStatusCounts counts posts (or pages) of typ by status, for the tabs
 // of the admin lists. authorID limits the count to one author's when not 0.
 func (s *Store) PostStatusCounts(ctx context.Context, typ blog.PostType, authorID int64) (map[blog.Status]int, error) {
+	counts, err := memoized(ctx, s, fmt.Sprint("post status counts ", typ, " ", authorID), func() (map[blog.Status]int, error) {
+		return s.postStatusCounts(ctx, typ, authorID)
+	})
+	return maps.Clone(counts), err
+}
+
+func (s *Store) postStatusCounts(ctx context.Context, typ blog.PostType, authorID int64) (map[blog.Status]int, error) {
 	q := "SELECT status, count(*) FROM posts WHERE type = ?"
 	args := []any{typ}
 	if authorID != 0 {

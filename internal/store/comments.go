@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,7 +66,7 @@ func (s *Store) CreateComment(ctx context.Context, c *blog.Comment) error {
 		if err != nil {
 			return fmt.Errorf("store: create comment: %w", err)
 		}
-		return s.bump(ctx, t)
+		return s.bumpComments(ctx, t)
 	})
 }
 
@@ -168,21 +170,94 @@ type CommentFilter struct {
 }
 
 // ListComments returns comments matching f, newest first, and how many
-// match in all.
+// match in all. The total is counted once per content version; with
+// several statuses, each status's newest are read from its index and
+// merged, rather than every comment of them sorted.
 func (s *Store) ListComments(ctx context.Context, f CommentFilter) ([]blog.Comment, int, error) {
 	where, args := commentWhere(f)
+	from := "FROM comments c "
+	if f.PostAuthorID != 0 {
+		from += "JOIN posts p ON p.id = c.post_id "
+	}
+	countQ := s.q("SELECT count(*) " + from + where)
+	count := func() (int, error) {
+		var n int
+		if err := s.conn.QueryRowContext(ctx, countQ, args...).Scan(&n); err != nil {
+			return 0, fmt.Errorf("store: count comments: %w", err)
+		}
+		return n, nil
+	}
 	var total int
-	err := s.conn.QueryRowContext(ctx, s.q("SELECT count(*) FROM comments c JOIN posts p ON p.id = c.post_id "+where),
-		args...).Scan(&total)
+	var err error
+	if len(f.Statuses) > 0 && f.PostID == 0 && f.Type == "" && len(f.Types) == 0 && f.Email == "" &&
+		f.PostAuthorID == 0 && strings.TrimSpace(f.Search) == "" {
+		// By status alone (the moderation tabs): the tabs' counts add up.
+		var counts map[blog.CommentStatus]int
+		if counts, err = s.ModerationStatusCounts(ctx, 0); err != nil {
+			return nil, 0, err
+		}
+		for _, st := range f.Statuses {
+			total += counts[st]
+		}
+	} else if strings.TrimSpace(f.Search) != "" {
+		// Not kept: forgetting addresses (ForgetCommentIPs) changes what
+		// a search finds without changing the content version.
+		total, err = count()
+	} else {
+		total, err = memoized(ctx, s, "comments "+countQ+fmt.Sprint(args...), count)
+	}
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: count comments: %w", err)
+		return nil, 0, err
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
 	}
-	list, err := s.queryComments(ctx, where+" ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?",
-		append(args, limit, f.Offset)...)
+	if len(f.Statuses) < 2 {
+		list, err := s.queryComments(ctx, where+" ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?",
+			append(args, limit, f.Offset)...)
+		return list, total, err
+	}
+	// Each status's first offset+limit, merged: the window is among them.
+	type key struct{ at, id int64 }
+	var keys []key
+	for _, st := range f.Statuses {
+		one := f
+		one.Statuses = []blog.CommentStatus{st}
+		w, a := commentWhere(one)
+		rows, err := s.conn.QueryContext(ctx, s.q("SELECT c.created_at, c.id "+from+w+
+			" ORDER BY c.created_at DESC, c.id DESC LIMIT ?"), append(a, f.Offset+limit)...)
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: list comments: %w", err)
+		}
+		for rows.Next() {
+			var k key
+			if err := rows.Scan(&k.at, &k.id); err != nil {
+				rows.Close()
+				return nil, 0, fmt.Errorf("store: list comments: %w", err)
+			}
+			keys = append(keys, k)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, 0, fmt.Errorf("store: list comments: %w", err)
+		}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.at != b.at {
+			return cmp.Compare(b.at, a.at)
+		}
+		return cmp.Compare(b.id, a.id)
+	})
+	if f.Offset >= len(keys) {
+		return nil, total, nil
+	}
+	keys = keys[f.Offset:min(len(keys), f.Offset+limit)]
+	ids := make([]any, len(keys))
+	for i, k := range keys {
+		ids[i] = k.id
+	}
+	list, err := s.queryComments(ctx, "WHERE c.id IN ("+placeholders(len(ids))+") ORDER BY c.created_at DESC, c.id DESC", ids...)
 	return list, total, err
 }
 
@@ -231,23 +306,10 @@ func commentWhere(f CommentFilter) (string, []any) {
 	return "WHERE " + strings.Join(conds, " AND "), args
 }
 
-// CommentStatusCounts returns how many comments have each status.
+// CommentStatusCounts returns how many comments have each status (counted
+// once per content version).
 func (s *Store) CommentStatusCounts(ctx context.Context) (map[blog.CommentStatus]int, error) {
-	rows, err := s.conn.QueryContext(ctx, "SELECT status, count(*) FROM comments GROUP BY status")
-	if err != nil {
-		return nil, fmt.Errorf("store: comment status counts: %w", err)
-	}
-	defer rows.Close()
-	out := map[blog.CommentStatus]int{}
-	for rows.Next() {
-		var st blog.CommentStatus
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, fmt.Errorf("store: comment status counts: %w", err)
-		}
-		out[st] = n
-	}
-	return out, rows.Err()
+	return s.ModerationStatusCounts(ctx, 0)
 }
 
 // SetCommentStatus moves comments to status, in one transaction, and
@@ -325,7 +387,7 @@ func (s *Store) updateComments(ctx context.Context, q string, args func(int64) [
 			k, _ := res.RowsAffected()
 			n += int(k)
 		}
-		return s.bump(ctx, t)
+		return s.bumpComments(ctx, t)
 	})
 	return n, err
 }
@@ -343,7 +405,7 @@ func (s *Store) UpdateComment(ctx context.Context, c *blog.Comment) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("store: update comment %d: %w", c.ID, blog.ErrNotFound)
 		}
-		return s.bump(ctx, t)
+		return s.bumpComments(ctx, t)
 	})
 }
 
@@ -369,7 +431,7 @@ func (s *Store) DeleteComments(ctx context.Context, ids ...int64) (int, error) {
 			}
 			n++
 		}
-		return s.bump(ctx, t)
+		return s.bumpComments(ctx, t)
 	})
 	return n, err
 }
@@ -455,7 +517,7 @@ func (s *Store) AnonymizeCommentsByEmail(ctx context.Context, email string) (int
 		}
 		k, _ := res.RowsAffected()
 		n = int(k)
-		return s.bump(ctx, t)
+		return s.bumpComments(ctx, t)
 	})
 	return n, err
 }

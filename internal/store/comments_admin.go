@@ -4,14 +4,23 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/quirehq/quire/internal/blog"
 )
 
 // ModerationStatusCounts returns how many comments have each status; only
-// those on postAuthorID's posts when it is not 0.
+// those on postAuthorID's posts when it is not 0. The counts are exact,
+// and made once per content version (they read every comment).
 func (s *Store) ModerationStatusCounts(ctx context.Context, postAuthorID int64) (map[blog.CommentStatus]int, error) {
+	counts, err := memoized(ctx, s, fmt.Sprint("comment status counts ", postAuthorID), func() (map[blog.CommentStatus]int, error) {
+		return s.moderationStatusCounts(ctx, postAuthorID)
+	})
+	return maps.Clone(counts), err
+}
+
+func (s *Store) moderationStatusCounts(ctx context.Context, postAuthorID int64) (map[blog.CommentStatus]int, error) {
 	q := "SELECT c.status, count(*) FROM comments c"
 	var args []any
 	if postAuthorID != 0 {

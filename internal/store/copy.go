@@ -48,6 +48,8 @@ var copyTables = []copyTable{
 	{"newsletter_deliveries", "issue_id, subscriber_id"},
 	{"newsletter_batches", "issue_id, batch"},
 	{"newsletter_slots", "slot"},
+	{"newsletter_opens", "issue_id, subscriber_id"},
+	{"newsletter_clicks", "issue_id, subscriber_id, link"},
 	{"wp_ids", "site, kind, old_id"},
 }
 
@@ -115,6 +117,9 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, replace bool) (*CopyRepo
 	})
 	if err != nil {
 		return nil, err
+	}
+	if err := dst.d.afterCopyCommitted(ctx, dst.db); err != nil {
+		return nil, fmt.Errorf("store: copy: vacuum and analyze: %w", err)
 	}
 	rep := &CopyReport{}
 	for _, ct := range copyTables {

@@ -23,6 +23,13 @@ type dialect interface {
 	// to those matching the user's search text, with its arguments.
 	searchMatch(text string) (join, cond string, args []any, ok bool)
 	searchOrder() string
+	// countSearch runs q, a count(*) of the posts matching a search, on db.
+	countSearch(ctx context.Context, db *sql.DB, q string, args []any) (int, error)
+	// joinPosts joins posts (as p) on cond, to read whether each is public
+	// after the table before it has driven: a tag's links, say. SQLite
+	// reads it from the small posts_visibility index rather than the rows
+	// with their bodies (five times faster on 10,000 posts).
+	joinPosts(cond string) string
 	// tablesQuery lists the schema's tables; columnsQuery (one argument,
 	// the table) its stored columns in order.
 	tablesQuery() string
@@ -31,6 +38,11 @@ type dialect interface {
 	// commit); afterCopy fixes what a bulk copy leaves behind (sequences).
 	beforeCopy(ctx context.Context, t *sql.Tx) error
 	afterCopy(ctx context.Context, t *sql.Tx, tables []copyTable) error
+	// afterCopyCommitted prepares the copied database for use: statistics
+	// for the planner, and on PostgreSQL the visibility map that lets
+	// index-only scans skip the rows (page 500 of a copied site of 10,000
+	// posts: 16 ms before, 0.8 ms after).
+	afterCopyCommitted(ctx context.Context, db *sql.DB) error
 	// lockKey makes t the only transaction working on key (within class)
 	// until it ends, on every instance.
 	lockKey(ctx context.Context, t *sql.Tx, class int, key string) error
@@ -57,10 +69,25 @@ func (sqliteDialect) searchMatch(text string) (string, string, []any, bool) {
 	if q == "" {
 		return "", "", nil, false
 	}
-	return "JOIN posts_fts ON posts_fts.rowid = p.id", "posts_fts MATCH ?", []any{q}, true
+	// The full-text index drives: CROSS JOIN keeps SQLite from walking
+	// every public post and asking the index about each (seconds on
+	// 10,000 posts; milliseconds this way), and the index on
+	// posts_visibility answers whether each match is public without
+	// reading its row (count 10 -> 4 ms, rank 19 -> 12 ms).
+	return "FROM posts_fts CROSS JOIN posts p INDEXED BY posts_visibility ON p.id = posts_fts.rowid ", "posts_fts MATCH ?", []any{q}, true
 }
 
 func (sqliteDialect) searchOrder() string { return "posts_fts.rank, p.published_at DESC" }
+
+func (sqliteDialect) countSearch(ctx context.Context, db *sql.DB, q string, args []any) (int, error) {
+	var n int
+	err := db.QueryRowContext(ctx, q, args...).Scan(&n)
+	return n, err
+}
+
+func (sqliteDialect) joinPosts(cond string) string {
+	return "CROSS JOIN posts p INDEXED BY posts_visibility ON " + cond
+}
 
 func (sqliteDialect) tablesQuery() string {
 	return "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
@@ -77,6 +104,10 @@ func (sqliteDialect) beforeCopy(ctx context.Context, t *sql.Tx) error {
 
 // afterCopy has nothing to do: SQLite numbers new rows from max(rowid).
 func (sqliteDialect) afterCopy(context.Context, *sql.Tx, []copyTable) error { return nil }
+
+// afterCopyCommitted has nothing to do: Quire's SQLite queries are written
+// for the plans they need, without statistics.
+func (sqliteDialect) afterCopyCommitted(context.Context, *sql.DB) error { return nil }
 
 // lockKey has nothing to do: Quire's SQLite write transactions begin
 // IMMEDIATE (see SQLiteDSN), so each holds the whole database's write lock

@@ -40,6 +40,6 @@ func (s *Store) UpdateLinkback(ctx context.Context, c *blog.Comment) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("store: update linkback %d: %w", c.ID, blog.ErrNotFound)
 		}
-		return s.bump(ctx, t)
+		return s.bumpComments(ctx, t)
 	})
 }

@@ -352,8 +352,11 @@ func (s *Store) DeleteIssue(ctx context.Context, id int64) error {
 		if cur.Status == blog.IssueSending {
 			return fmt.Errorf("store: delete issue %d: it is going out: %w", id, blog.ErrConflict)
 		}
-		if _, err := t.ExecContext(ctx, s.q("DELETE FROM newsletter_deliveries WHERE issue_id = ?"), id); err != nil {
-			return fmt.Errorf("store: delete issue: %w", err)
+		for _, q := range []string{"DELETE FROM newsletter_opens WHERE issue_id = ?", "DELETE FROM newsletter_clicks WHERE issue_id = ?",
+			"DELETE FROM newsletter_deliveries WHERE issue_id = ?"} {
+			if _, err := t.ExecContext(ctx, s.q(q), id); err != nil {
+				return fmt.Errorf("store: delete issue: %w", err)
+			}
 		}
 		if _, err := t.ExecContext(ctx, s.q("UPDATE newsletter_events SET issue_id = NULL WHERE issue_id = ?"), id); err != nil {
 			return fmt.Errorf("store: delete issue: %w", err)

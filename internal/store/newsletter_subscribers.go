@@ -280,12 +280,13 @@ func (s *Store) ResetSubscriberBounces(ctx context.Context, id int64) error {
 	return nil
 }
 
-// DeleteSubscriber erases subscriber id with its history and deliveries
-// (the privacy tools' erase). blog.ErrNotFound when there is none.
+// DeleteSubscriber erases subscriber id with its history, deliveries,
+// opens and clicks (the privacy tools' erase). blog.ErrNotFound when there is none.
 func (s *Store) DeleteSubscriber(ctx context.Context, id int64) error {
 	return s.tx(ctx, func(t *sql.Tx) error {
 		// Children first: the engines need not cascade for this to work.
-		for _, q := range []string{"DELETE FROM newsletter_deliveries WHERE subscriber_id = ?",
+		for _, q := range []string{"DELETE FROM newsletter_opens WHERE subscriber_id = ?",
+			"DELETE FROM newsletter_clicks WHERE subscriber_id = ?", "DELETE FROM newsletter_deliveries WHERE subscriber_id = ?",
 			"DELETE FROM newsletter_events WHERE subscriber_id = ?"} {
 			if _, err := t.ExecContext(ctx, s.q(q), id); err != nil {
 				return fmt.Errorf("store: delete subscriber: %w", err)

@@ -32,10 +32,30 @@ func (postgresDialect) searchMatch(text string) (string, string, []any, bool) {
 	if q == "" {
 		return "", "", nil, false
 	}
-	return "", "p.search @@ websearch_to_tsquery('english', quire_unaccent(?))", []any{q}, true
+	return "FROM posts p ", "p.search @@ websearch_to_tsquery('english', quire_unaccent(?))", []any{q}, true
 }
 
 func (postgresDialect) searchOrder() string { return "p.published_at DESC, p.id DESC" }
+
+// countSearch counts with sequential scans off: for a word in most posts
+// the planner reads every row and matches its tsvector (detoasting each:
+// 500 ms on 10,000 posts), where the GIN index's bitmap needs no look at
+// the tsvectors at all (11 ms).
+func (postgresDialect) countSearch(ctx context.Context, db *sql.DB, q string, args []any) (int, error) {
+	t, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return 0, err
+	}
+	defer t.Rollback()
+	if _, err := t.ExecContext(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
+		return 0, err
+	}
+	var n int
+	err = t.QueryRowContext(ctx, q, args...).Scan(&n)
+	return n, err
+}
+
+func (postgresDialect) joinPosts(cond string) string { return "JOIN posts p ON " + cond }
 
 func (postgresDialect) tablesQuery() string {
 	return "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
@@ -70,6 +90,13 @@ func (postgresDialect) afterCopy(ctx context.Context, t *sql.Tx, tables []copyTa
 		}
 	}
 	return nil
+}
+
+// afterCopyCommitted vacuums and analyzes the database: a bulk copy leaves
+// the planner without statistics and every row's visibility unknown.
+func (postgresDialect) afterCopyCommitted(ctx context.Context, db *sql.DB) error {
+	_, err := db.ExecContext(ctx, "VACUUM (ANALYZE)")
+	return err
 }
 
 // lockKey takes a transaction-scoped advisory lock on (class,
@@ -149,7 +176,7 @@ func OpenPostgres(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect to %s: %s", RedactURL(dsn), redactErr(err, dsn))
 	}
-	return &Store{db: db, conn: db, d: postgresDialect{}, dsn: dsn}, nil
+	return &Store{db: db, conn: db, d: postgresDialect{}, dsn: dsn, watch: &versionWatch{}}, nil
 }
 
 // redactErr returns err's text with any password in dsn removed.

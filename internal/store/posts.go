@@ -326,34 +326,105 @@ func (s *Store) ListPosts(ctx context.Context, f blog.PostFilter) ([]blog.Post, 
 		return nil, 0, err
 	}
 	var total int
-	if err := s.conn.QueryRowContext(ctx, s.q("SELECT count(*) "+from+where), args...).Scan(&total); err != nil {
+	countQ := s.q("SELECT count(*) " + from + where)
+	switch {
+	case strings.TrimSpace(f.Search) != "" && s.txn == nil:
+		total, err = s.d.countSearch(ctx, s.db, countQ, args)
+	case (f.IncludeAll || len(f.Statuses) > 0) && strings.TrimSpace(f.Search) == "":
+		// The admin's lists: no time in the query, so the count holds for
+		// the content version.
+		total, err = memoized(ctx, s, "posts "+countQ+fmt.Sprint(args...), func() (int, error) {
+			var n int
+			err := s.conn.QueryRowContext(ctx, countQ, args...).Scan(&n)
+			return n, err
+		})
+	default:
+		err = s.conn.QueryRowContext(ctx, countQ, args...).Scan(&total)
+	}
+	if err != nil {
 		return nil, 0, fmt.Errorf("store: count posts: %w", err)
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 10
 	}
-	rows, err := s.conn.QueryContext(ctx, s.q("SELECT "+postCols+" "+from+where+" ORDER BY "+order+" LIMIT ? OFFSET ?"),
-		append(args, limit, f.Offset)...)
+	var ps []blog.Post
+	if limit > listByIDsMax {
+		ps, err = s.scanPosts(ctx, "SELECT "+postCols+" "+from+where+" ORDER BY "+order+" LIMIT ? OFFSET ?",
+			append(args, limit, f.Offset)...)
+	} else {
+		ps, err = s.postsInOrder(ctx, "SELECT p.id "+from+where+" ORDER BY "+order+" LIMIT ? OFFSET ?",
+			append(args, limit, f.Offset)...)
+	}
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: list posts: %w", err)
+		return nil, 0, err
+	}
+	if err := s.fillPosts(ctx, ps); err != nil {
+		return nil, 0, err
+	}
+	return ps, total, nil
+}
+
+// listByIDsMax is the longest page ListPosts reads in two steps: the IDs
+// in order first (the ordering and the OFFSET then walk index entries,
+// not posts with their bodies: a search ranking 10,000 matches, page 500),
+// then those posts.
+const listByIDsMax = 500
+
+// postsInOrder runs idQuery (one column, post IDs) and returns those posts
+// in its order.
+func (s *Store) postsInOrder(ctx context.Context, idQuery string, args ...any) ([]blog.Post, error) {
+	rows, err := s.conn.QueryContext(ctx, s.q(idQuery), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list posts: %w", err)
+	}
+	var ids []any
+	at := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: list posts: %w", err)
+		}
+		at[id] = len(ids)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list posts: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	got, err := s.scanPosts(ctx, "SELECT "+postCols+" FROM posts p WHERE p.id IN ("+placeholders(len(ids))+")", ids...)
+	if err != nil {
+		return nil, err
+	}
+	ps := make([]blog.Post, len(ids))
+	for _, p := range got {
+		ps[at[p.ID]] = p
+	}
+	return ps, nil
+}
+
+func (s *Store) scanPosts(ctx context.Context, q string, args ...any) ([]blog.Post, error) {
+	rows, err := s.conn.QueryContext(ctx, s.q(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list posts: %w", err)
 	}
 	defer rows.Close()
 	var ps []blog.Post
 	for rows.Next() {
 		p, err := scanPost(rows)
 		if err != nil {
-			return nil, 0, fmt.Errorf("store: list posts: %w", err)
+			return nil, fmt.Errorf("store: list posts: %w", err)
 		}
 		ps = append(ps, p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("store: list posts: %w", err)
+		return nil, fmt.Errorf("store: list posts: %w", err)
 	}
-	if err := s.fillPosts(ctx, ps); err != nil {
-		return nil, 0, err
-	}
-	return ps, total, nil
+	return ps, nil
 }
 
 func (s *Store) postWhere(ctx context.Context, f blog.PostFilter) (from, where string, args []any, order string, ok bool, err error) {
@@ -393,10 +464,15 @@ func (s *Store) postWhere(ctx context.Context, f blog.PostFilter) (from, where s
 		if err != nil {
 			return "", "", nil, "", false, err
 		}
-		conds = append(conds, "EXISTS (SELECT 1 FROM post_terms pt WHERE pt.post_id = p.id AND pt.term_id IN ("+placeholders(len(ids))+"))")
+		// The term's posts drive (an archive of 40 posts reads 40), rather
+		// than every public post being checked for the term.
+		conds = append(conds, "p.id IN (SELECT pt.post_id FROM post_terms pt WHERE pt.term_id IN ("+placeholders(len(ids))+"))")
 		for _, id := range ids {
 			args = append(args, id)
 		}
+	}
+	if f.Sticky {
+		conds = append(conds, "p.sticky <> 0") // index posts_sticky
 	}
 	if f.AuthorID != 0 {
 		conds = append(conds, "p.author_id = ?")
@@ -411,11 +487,11 @@ func (s *Store) postWhere(ctx context.Context, f blog.PostFilter) (from, where s
 		args = append(args, f.To.Unix())
 	}
 	if strings.TrimSpace(f.Search) != "" {
-		join, cond, sargs, ok := s.d.searchMatch(f.Search)
+		sfrom, cond, sargs, ok := s.d.searchMatch(f.Search)
 		if !ok {
 			return "", "", nil, "", false, nil
 		}
-		from += join + " "
+		from = sfrom
 		// The search condition comes first in the argument list.
 		conds = append([]string{cond}, conds...)
 		args = append(sargs, args...)

@@ -36,6 +36,8 @@ type Store struct {
 	Path string
 	// dsn is the PostgreSQL connection string (with its password: never log it).
 	dsn string
+	// watch keeps the content version (version.go); shared by InTx copies.
+	watch *versionWatch
 }
 
 // PostgresDSN returns the connection string of a PostgreSQL store, for
@@ -69,7 +71,7 @@ func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: %s is not writable: %w", path, err)
 	}
-	return &Store{db: db, conn: db, d: sqliteDialect{}, Path: path}, nil
+	return &Store{db: db, conn: db, d: sqliteDialect{}, Path: path, watch: &versionWatch{}}, nil
 }
 
 // SQLiteDSN is the connection string Quire uses for a SQLite file.
@@ -84,8 +86,11 @@ func (s *Store) DB() *sql.DB { return s.db }
 // Engine names the database engine: "sqlite" or "postgres".
 func (s *Store) Engine() string { return s.d.name() }
 
-// Close closes the pool.
-func (s *Store) Close() error { return s.db.Close() }
+// Close stops watching the content version and closes the pool.
+func (s *Store) Close() error {
+	s.watch.stopWatching()
+	return s.db.Close()
+}
 
 // Ping checks the database answers.
 func (s *Store) Ping(ctx context.Context) error {
@@ -170,11 +175,14 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	if err := fn(t); err != nil {
 		_ = t.Rollback()
+		s.watch.rolledBack(t)
 		return err
 	}
 	if err := t.Commit(); err != nil {
+		s.watch.rolledBack(t)
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	s.watch.committed(t)
 	return nil
 }
 
@@ -209,20 +217,38 @@ type queryer interface {
 func (s *Store) q(query string) string { return s.d.rebind(query) }
 
 // bump advances the content version inside a write transaction, so every
-// instance and every command sees the change on its next request.
+// instance and every command sees the change on its next request; this
+// process knows the new version as soon as the transaction commits. It
+// advances the posts version too (PostsVersion): bump is for any change,
+// bumpComments for one that touches comments alone.
 func (s *Store) bump(ctx context.Context, t queryer) error {
-	if _, err := t.ExecContext(ctx, "UPDATE site_state SET version = version + 1 WHERE id = 1"); err != nil {
+	return s.bumpVersion(ctx, t, "UPDATE site_state SET version = version + 1, posts_version = posts_version + 1 WHERE id = 1 RETURNING version")
+}
+
+// bumpComments is bump for a change to comments only (a new comment, a
+// moderation): what is built from posts alone (the sidebar's archives and
+// categories) stays valid.
+func (s *Store) bumpComments(ctx context.Context, t queryer) error {
+	return s.bumpVersion(ctx, t, "UPDATE site_state SET version = version + 1 WHERE id = 1 RETURNING version")
+}
+
+func (s *Store) bumpVersion(ctx context.Context, t queryer, q string) error {
+	var v int64
+	if err := t.QueryRowContext(ctx, q).Scan(&v); err != nil {
 		return fmt.Errorf("store: bump content version: %w", err)
 	}
+	s.watch.bumped(t, v)
 	return nil
 }
 
-// ContentVersion returns a number that changes whenever content or settings
-// change. Reading it is cheap enough to do on every request.
-func (s *Store) ContentVersion(ctx context.Context) (int64, error) {
+// PostsVersion returns a number that changes whenever anything but comments
+// changes (posts, pages, terms, media, users, settings): what is made from
+// those alone may be kept across a comment's change of the content
+// version. It asks the database.
+func (s *Store) PostsVersion(ctx context.Context) (int64, error) {
 	var v int64
-	if err := s.conn.QueryRowContext(ctx, "SELECT version FROM site_state WHERE id = 1").Scan(&v); err != nil {
-		return 0, fmt.Errorf("store: content version: %w", err)
+	if err := s.conn.QueryRowContext(ctx, "SELECT posts_version FROM site_state WHERE id = 1").Scan(&v); err != nil {
+		return 0, fmt.Errorf("store: posts version: %w", err)
 	}
 	return v, nil
 }

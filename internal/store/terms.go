@@ -90,9 +90,21 @@ func (s *Store) postTermsOf(ctx context.Context, t queryer, postID int64) (cats,
 // Terms lists every term of a taxonomy by name, with counts of published
 // posts and, for categories, their paths.
 func (s *Store) Terms(ctx context.Context, tax blog.Taxonomy) ([]blog.Term, error) {
+	return s.terms(ctx, tax, `(SELECT count(*) FROM post_terms pt `+s.d.joinPosts("p.id = pt.post_id")+`
+		WHERE pt.term_id = t.id AND p.status = 'publish' AND p.type = 'post')`)
+}
+
+// TermsUncounted is Terms without the counts (each Count is 0), which cost
+// a look at every post of every term: for what needs only the names and
+// the tree (the sidebar's categories take their totals from
+// CategoryTotals).
+func (s *Store) TermsUncounted(ctx context.Context, tax blog.Taxonomy) ([]blog.Term, error) {
+	return s.terms(ctx, tax, "0")
+}
+
+func (s *Store) terms(ctx context.Context, tax blog.Taxonomy, count string) ([]blog.Term, error) {
 	rows, err := s.conn.QueryContext(ctx, s.q(`SELECT t.id, t.taxonomy, t.name, t.slug, COALESCE(t.parent_id, 0),
-		t.description, (SELECT count(*) FROM post_terms pt JOIN posts p ON p.id = pt.post_id
-		WHERE pt.term_id = t.id AND p.status = 'publish' AND p.type = 'post')
+		t.description, `+count+`
 		FROM terms t WHERE t.taxonomy = ? ORDER BY t.name`), tax)
 	if err != nil {
 		return nil, fmt.Errorf("store: list terms: %w", err)

@@ -20,7 +20,7 @@ func (s *Store) CategoryTotals(ctx context.Context) (map[int64]int, error) {
 		)
 		SELECT tree.anc, count(DISTINCT pt.post_id) FROM tree
 		JOIN post_terms pt ON pt.term_id = tree.des
-		JOIN posts p ON p.id = pt.post_id AND p.status = 'publish' AND p.type = 'post'
+		`+s.d.joinPosts("p.id = pt.post_id AND p.status = 'publish' AND p.type = 'post'")+`
 		GROUP BY tree.anc`)
 	if err != nil {
 		return nil, fmt.Errorf("store: category totals: %w", err)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/quirehq/quire/internal/blog"
@@ -24,14 +25,28 @@ func (s *Store) EnsureSetting(ctx context.Context, name, value string) (string, 
 	return v, nil
 }
 
-// PublicPostRefs lists every post and page readers can see at now, with
-// only the fields needed to build their URLs (ID, Type, Slug, ParentID,
-// PublishedAt, UpdatedAt), newest first. Pages' Parents are filled from the
-// same list where the parents are known, so the caller need not query again.
-func (s *Store) PublicPostRefs(ctx context.Context, now time.Time) ([]blog.Post, error) {
+// PublicPostCount returns how many posts and pages readers can see at now
+// (those PublicPostRefs pages through).
+func (s *Store) PublicPostCount(ctx context.Context, now time.Time) (int, error) {
+	var n int
+	err := s.conn.QueryRowContext(ctx, s.q(`SELECT count(*) FROM posts
+		WHERE status = 'publish' AND published_at <= ? AND password = ''`), now.Unix()).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: public post count: %w", err)
+	}
+	return n, nil
+}
+
+// PublicPostRefs lists limit of the posts and pages readers can see at now,
+// after the first offset, in the order they were created (so a page of the
+// list keeps its posts as new ones are written), with only the fields
+// needed to build their URLs (ID, Type, Slug, ParentID, PublishedAt,
+// UpdatedAt). Pages' Parents are filled in, so the caller need not query
+// again.
+func (s *Store) PublicPostRefs(ctx context.Context, now time.Time, offset, limit int) ([]blog.Post, error) {
 	rows, err := s.conn.QueryContext(ctx, s.q(`SELECT id, type, slug, COALESCE(parent_id, 0), published_at, updated_at
 		FROM posts WHERE status = 'publish' AND published_at <= ? AND password = ''
-		ORDER BY published_at DESC, id DESC`), now.Unix())
+		ORDER BY id LIMIT ? OFFSET ?`), now.Unix(), limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("store: public post refs: %w", err)
 	}
@@ -48,6 +63,9 @@ func (s *Store) PublicPostRefs(ctx context.Context, now time.Time) ([]blog.Post,
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: public post refs: %w", err)
+	}
+	if !slices.ContainsFunc(out, func(p blog.Post) bool { return p.ParentID != 0 }) {
+		return out, nil
 	}
 	// Page ancestors may be unpublished; read every page's slug and parent.
 	prow, err := s.conn.QueryContext(ctx, "SELECT id, slug, COALESCE(parent_id, 0) FROM posts WHERE type = 'page'")

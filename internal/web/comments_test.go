@@ -646,7 +646,7 @@ func TestNoEmailInPublicOutput(t *testing.T) {
 	ce.comment(page, 0, "Ed", "secret.ed@example.org", "On a page.", blog.CommentApproved)
 	paths := []string{"/", "/2011/", "/2011/01/", postPath, postPath + "comment-page-2/", postPath + "?replytocom=" + itoa(a.ID),
 		"/about/", "/comments/feed/", "/comments/feed/atom/", postPath + "feed/", postPath + "feed/atom/", "/feed/", "/feed/atom/",
-		"/feed/json/", "/sitemap.xml", "/?s=Visible", "/author/" + ce.author.Login + "/"}
+		"/feed/json/", "/sitemap.xml", "/sitemaps/posts-1.xml", "/?s=Visible", "/author/" + ce.author.Login + "/"}
 	for _, path := range paths {
 		r := ce.get(path)
 		if r.code != 200 {

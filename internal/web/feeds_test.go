@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/quirehq/quire/internal/blog"
 	"github.com/quirehq/quire/internal/site"
+	"github.com/quirehq/quire/internal/store"
 )
 
 type rssDoc struct {
@@ -216,18 +218,9 @@ func TestRobotsAndSitemap(t *testing.T) {
 	if r.code != 200 || !strings.Contains(r.body, "Disallow: /admin/") || !strings.Contains(r.body, "Sitemap: "+baseURL+"/sitemap.xml") {
 		t.Errorf("robots.txt: %d %s", r.code, r.body)
 	}
-	r = e.get("/sitemap.xml")
-	var sm struct {
-		URLs []struct {
-			Loc     string `xml:"loc"`
-			LastMod string `xml:"lastmod"`
-		} `xml:"url"`
-	}
-	if err := xml.Unmarshal([]byte(r.body), &sm); err != nil || r.code != 200 {
-		t.Fatalf("sitemap: %d %v", r.code, err)
-	}
+	sm := readSitemap(t, e)
 	var locs []string
-	for _, u := range sm.URLs {
+	for _, u := range sm {
 		locs = append(locs, u.Loc)
 		if _, err := url.Parse(u.Loc); err != nil || u.LastMod == "" {
 			t.Errorf("sitemap entry %+v", u)
@@ -241,5 +234,100 @@ func TestRobotsAndSitemap(t *testing.T) {
 	}
 	if strings.Contains(got, "not-listed") {
 		t.Errorf("sitemap lists a draft")
+	}
+}
+
+type sitemapEntry struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod"`
+}
+
+// readSitemap reads sitemap.xml, a sitemap index, and every file it names,
+// and returns their entries in order.
+func readSitemap(t *testing.T, e *env) []sitemapEntry {
+	t.Helper()
+	r := e.get("/sitemap.xml")
+	var idx struct {
+		XMLName  xml.Name
+		Sitemaps []struct {
+			Loc string `xml:"loc"`
+		} `xml:"sitemap"`
+	}
+	if err := xml.Unmarshal([]byte(r.body), &idx); err != nil || r.code != 200 || idx.XMLName.Local != "sitemapindex" ||
+		idx.XMLName.Space != "http://www.sitemaps.org/schemas/sitemap/0.9" || len(idx.Sitemaps) == 0 {
+		t.Fatalf("sitemap index: %d %v %+v", r.code, err, idx)
+	}
+	var out []sitemapEntry
+	for _, f := range idx.Sitemaps {
+		path, ok := strings.CutPrefix(f.Loc, baseURL)
+		if !ok {
+			t.Fatalf("sitemap file %s is not on the site", f.Loc)
+		}
+		r := e.get(path)
+		var set struct {
+			XMLName xml.Name
+			URLs    []sitemapEntry `xml:"url"`
+		}
+		if err := xml.Unmarshal([]byte(r.body), &set); err != nil || r.code != 200 || set.XMLName.Local != "urlset" {
+			t.Fatalf("sitemap file %s: %d %v", path, r.code, err)
+		}
+		if ct := r.hdr.Get("Content-Type"); ct != "application/xml; charset=utf-8" {
+			t.Errorf("sitemap file %s: Content-Type %q", path, ct)
+		}
+		out = append(out, set.URLs...)
+	}
+	return out
+}
+
+// TestSitemapIndexSplitsFiles: a site of more posts than a sitemap file
+// holds gets a sitemap index naming one file per thousand, each listing its
+// own posts once (the home page in the first), each cached; a file past
+// the last is not found.
+func TestSitemapIndexSplitsFiles(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	err := e.st.InTx(ctx, func(tx *store.Store) error {
+		for i := range 1001 {
+			p := &blog.Post{Type: blog.TypePost, Status: blog.StatusPublished, Title: fmt.Sprintf("Note %d", i),
+				Body: "x", BodyHTML: "<p>x</p>", PublishedAt: day(2011, 1, 5).Add(time.Duration(i) * time.Minute)}
+			if _, err := tx.SavePost(ctx, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries := readSitemap(t, e)
+	if len(entries) != 1002 || entries[0].Loc != baseURL+"/" {
+		t.Fatalf("%d entries (first %+v), want the home page and 1,001 posts", len(entries), entries[0])
+	}
+	seen := map[string]bool{}
+	for _, u := range entries {
+		if seen[u.Loc] {
+			t.Errorf("%s listed twice", u.Loc)
+		}
+		seen[u.Loc] = true
+	}
+	if r := e.get("/sitemap.xml"); strings.Count(r.body, "<sitemap>") != 2 {
+		t.Errorf("index: %s, want two files", r.body)
+	}
+	r := e.get("/sitemaps/posts-2.xml")
+	if strings.Count(r.body, "<url>") != 1 || !strings.Contains(r.body, "note-1000") {
+		t.Errorf("second file: %d entries, want the 1,001st post alone", strings.Count(r.body, "<url>"))
+	}
+	// Cached: a post removed behind the store's back (no new content
+	// version) is still listed from the cache.
+	if _, err := e.st.DB().ExecContext(ctx, "DELETE FROM posts WHERE title = 'Note 1000'"); err != nil {
+		t.Fatal(err)
+	}
+	if again := e.get("/sitemaps/posts-2.xml"); again.body != r.body {
+		t.Error("the second file was made again rather than served from the cache")
+	}
+	for _, path := range []string{"/sitemaps/posts-3.xml", "/sitemaps/posts-0.xml", "/sitemaps/posts-x.xml", "/sitemaps/other.xml"} {
+		if r := e.get(path); r.code != 404 {
+			t.Errorf("%s: %d, want 404", path, r.code)
+		}
 	}
 }

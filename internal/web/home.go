@@ -41,7 +41,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		h.search(w, r, st, ver, c, q.Get("s"), n)
 		return
 	}
-	h.showList(w, r, st, ver, c, listSpec{base: "/", empty: "Nothing has been published yet."}, n)
+	h.showList(w, r, st, ver, c, listSpec{base: "/", empty: "Nothing has been published yet.", sticky: true}, n)
 }
 
 // search lists the posts matching what the reader typed. Any text is safe:

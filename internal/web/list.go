@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -23,6 +24,7 @@ type listSpec struct {
 	description string
 	searchBox   string // the reader's search text, shown again in the box
 	nothing     bool   // list no posts at all (an empty search)
+	sticky      bool   // the home page: sticky posts first on page 1
 }
 
 // showList renders page n of an archive. A page past the last is 404.
@@ -42,6 +44,14 @@ func (h *Handler) showList(w http.ResponseWriter, r *http.Request, st *site.Sett
 			return
 		}
 	}
+	var sticky map[int64]bool
+	if spec.sticky && n == 1 {
+		var err error
+		if posts, sticky, err = h.stickyFirst(r.Context(), f, posts); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	if (n > 1 && len(posts) == 0) || (spec.emptyIs404 && total == 0) {
 		h.fail(w, r, blog.ErrNotFound)
 		return
@@ -54,6 +64,7 @@ func (h *Handler) showList(w http.ResponseWriter, r *http.Request, st *site.Sett
 	ids := make([]int64, 0, len(posts))
 	for i := range posts {
 		lv.Items[i] = listItem(st, &posts[i])
+		lv.Items[i].Sticky = sticky[posts[i].ID]
 		ids = append(ids, posts[i].ID)
 	}
 	prioritizeFirstImage(lv.Items)
@@ -117,4 +128,30 @@ func pageNumber(s string) (int, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// maxSticky bounds how many sticky posts the home page puts first.
+const maxSticky = 20
+
+// stickyFirst puts the public sticky posts at the top of the home page's
+// first page, as WordPress does: those already on the page move up, the
+// others are added above it; later pages list them in their place by
+// date. It returns the page's posts and which of them are sticky.
+func (h *Handler) stickyFirst(ctx context.Context, f blog.PostFilter, page []blog.Post) ([]blog.Post, map[int64]bool, error) {
+	f.Sticky, f.Limit, f.Offset = true, maxSticky, 0
+	top, _, err := h.Store.ListPosts(ctx, f)
+	if err != nil || len(top) == 0 {
+		return page, nil, err
+	}
+	sticky := make(map[int64]bool, len(top))
+	for i := range top {
+		sticky[top[i].ID] = true
+	}
+	out := top
+	for i := range page {
+		if !sticky[page[i].ID] {
+			out = append(out, page[i])
+		}
+	}
+	return out, sticky, nil
 }

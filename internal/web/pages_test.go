@@ -199,7 +199,7 @@ func TestNotFound(t *testing.T) {
 		}
 	}
 	// What readers may not see is in no list, feed or sitemap either.
-	for _, path := range []string{"/", "/feed/", "/feed/atom/", "/feed/json/", "/sitemap.xml", "/2011/", "/?s=draft", "/?s=scheduled"} {
+	for _, path := range []string{"/", "/feed/", "/feed/atom/", "/feed/json/", "/sitemap.xml", "/sitemaps/posts-1.xml", "/2011/", "/?s=draft", "/?s=scheduled"} {
 		r := e.get(path)
 		for _, hidden := range []string{"A Draft", "a-draft", "Scheduled", "Future Dated", "Private One", "Trashed"} {
 			if strings.Contains(r.body, hidden) {

@@ -14,6 +14,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /feed/{rest...}", h.cached(h.siteFeed))
 	mux.HandleFunc("GET /robots.txt", h.cached(h.robots))
 	mux.HandleFunc("GET /sitemap.xml", h.cached(h.sitemap))
+	mux.HandleFunc("GET /sitemaps/{file}", h.cached(h.sitemapFile))
 	mux.HandleFunc("GET /media/{id}/{name}", h.mediaFile)
 	mux.HandleFunc("GET /static/{name...}", h.staticFile)
 	mux.HandleFunc("GET /favicon.ico", h.favicon)

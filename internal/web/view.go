@@ -97,6 +97,8 @@ type itemView struct {
 	// empty where no count is shown.
 	CommentsURL  string
 	CommentCount int
+	// Sticky marks a sticky post at the top of the home page.
+	Sticky bool
 }
 
 type imageView struct {
@@ -126,14 +128,18 @@ type postView struct {
 // content: navigation and sidebar lists. It is built once per content
 // version (and at most a minute old, so posts whose time has come appear).
 type chrome struct {
-	version    int64
-	built      time.Time
-	nav        []link
-	recent     []link
-	archives   []link
-	categories []link
-	lastMod    time.Time // when published content last changed
-	sidebar    template.HTML
+	version int64
+	// postsVersion is the store's PostsVersion the parts made from posts
+	// (nav, recent, archives, categories, lastMod) were built at, and
+	// built when: a change to comments alone keeps them.
+	postsVersion int64
+	built        time.Time
+	nav          []link
+	recent       []link
+	archives     []link
+	categories   []link
+	lastMod      time.Time // when published content last changed
+	sidebar      template.HTML
 	// recentComments are the newest approved comments, "NAME on TITLE".
 	recentComments []recentComment
 }
@@ -146,18 +152,64 @@ type recentComment struct {
 const chromeMaxAge = time.Minute
 
 // chromeFor returns the navigation and sidebar for content version ver.
+// One request builds it while the others wait; after a change to comments
+// alone, it keeps what is made from posts (which on a site of 10,000
+// posts costs more than the rest of a page) and rebuilds the recent
+// comments.
 func (h *Handler) chromeFor(ctx context.Context, st *site.Settings, ver int64) (*chrome, error) {
 	now := h.Now()
+	fresh := func(c *chrome) bool {
+		return c != nil && c.version == ver && now.Sub(c.built) < chromeMaxAge && !now.Before(c.built)
+	}
 	h.chromeMu.Lock()
 	c := h.chrome
 	h.chromeMu.Unlock()
-	if c != nil && c.version == ver && now.Sub(c.built) < chromeMaxAge && !now.Before(c.built) {
+	if fresh(c) {
 		return c, nil
 	}
-	c = &chrome{version: ver, built: now}
+	h.chromeBuild.Lock()
+	defer h.chromeBuild.Unlock()
+	h.chromeMu.Lock()
+	old := h.chrome
+	h.chromeMu.Unlock()
+	if fresh(old) {
+		return old, nil // built while this request waited
+	}
+	// Read before building, so the parts are never older than the
+	// number they are kept under.
+	pv, err := h.Store.PostsVersion(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("web: posts version: %w", err)
+	}
+	c = &chrome{version: ver, postsVersion: pv, built: now}
+	if old != nil && old.postsVersion == pv && now.Sub(old.built) < chromeMaxAge && !now.Before(old.built) {
+		c.built, c.nav, c.recent, c.archives, c.categories, c.lastMod = old.built, old.nav, old.recent, old.archives,
+			old.categories, old.lastMod
+	} else if err := h.buildPostsChrome(ctx, st, c, now); err != nil {
+		return nil, err
+	}
+	if c.recentComments, err = h.recentComments(ctx, st, ver, now); err != nil {
+		return nil, err
+	}
+	var sb strings.Builder
+	if err := h.Theme.RenderPartAt(&sb, st.Prefix(), "sidebar-lists", &sidebarView{Recent: c.recent, Archives: c.archives,
+		Categories: c.categories, RecentComments: c.recentComments, h: h}); err != nil {
+		return nil, fmt.Errorf("web: sidebar: %w", err)
+	}
+	c.sidebar = template.HTML(sb.String())
+	h.chromeMu.Lock()
+	h.chrome = c
+	h.chromeMu.Unlock()
+	return c, nil
+}
+
+// buildPostsChrome fills the parts of c made from posts: the navigation,
+// recent posts, monthly archives, categories and when content last
+// changed.
+func (h *Handler) buildPostsChrome(ctx context.Context, st *site.Settings, c *chrome, now time.Time) error {
 	pages, _, err := h.Store.ListPosts(ctx, blog.PostFilter{Type: blog.TypePage, Now: now, Limit: 100})
 	if err != nil {
-		return nil, fmt.Errorf("web: navigation: %w", err)
+		return fmt.Errorf("web: navigation: %w", err)
 	}
 	c.nav = append(c.nav, link{Title: "Home", URL: st.Path("/")})
 	var top []link
@@ -171,43 +223,31 @@ func (h *Handler) chromeFor(ctx context.Context, st *site.Settings, ver int64) (
 
 	recent, _, err := h.Store.ListPosts(ctx, blog.PostFilter{Now: now, Limit: 5})
 	if err != nil {
-		return nil, fmt.Errorf("web: recent posts: %w", err)
+		return fmt.Errorf("web: recent posts: %w", err)
 	}
 	for i := range recent {
 		c.recent = append(c.recent, link{Title: recent[i].Title, URL: st.Path(st.PostPath(&recent[i]))})
 	}
 	months, err := h.Store.Months(ctx, now, st.Loc)
 	if err != nil {
-		return nil, fmt.Errorf("web: archives: %w", err)
+		return fmt.Errorf("web: archives: %w", err)
 	}
 	for _, m := range months {
 		c.archives = append(c.archives, link{Title: monthName(m.Year, m.Month), URL: st.Path(st.MonthPath(m.Year, m.Month)), Count: m.Count})
 	}
-	cats, err := h.Store.Terms(ctx, blog.Category)
+	cats, err := h.Store.TermsUncounted(ctx, blog.Category)
 	if err != nil {
-		return nil, fmt.Errorf("web: categories: %w", err)
+		return fmt.Errorf("web: categories: %w", err)
 	}
 	totals, err := h.Store.CategoryTotals(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("web: categories: %w", err)
+		return fmt.Errorf("web: categories: %w", err)
 	}
 	c.categories = categoryTree(st, cats, totals)
-	if c.recentComments, err = h.recentComments(ctx, st, ver, now); err != nil {
-		return nil, err
-	}
 	if c.lastMod, err = h.Store.LastModified(ctx); err != nil {
-		return nil, fmt.Errorf("web: last modified: %w", err)
+		return fmt.Errorf("web: last modified: %w", err)
 	}
-	var sb strings.Builder
-	if err := h.Theme.RenderPartAt(&sb, st.Prefix(), "sidebar-lists", &sidebarView{Recent: c.recent, Archives: c.archives,
-		Categories: c.categories, RecentComments: c.recentComments, h: h}); err != nil {
-		return nil, fmt.Errorf("web: sidebar: %w", err)
-	}
-	c.sidebar = template.HTML(sb.String())
-	h.chromeMu.Lock()
-	h.chrome = c
-	h.chromeMu.Unlock()
-	return c, nil
+	return nil
 }
 
 // categoryTree nests the categories (sorted by name) as WordPress's

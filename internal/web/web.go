@@ -64,8 +64,9 @@ type Deps struct {
 type Handler struct {
 	Deps
 
-	chromeMu sync.Mutex
-	chrome   *chrome // navigation and sidebar, cached per content version
+	chromeMu    sync.Mutex
+	chrome      *chrome    // navigation and sidebar, cached per content version
+	chromeBuild sync.Mutex // held by the one request building the chrome
 
 	posts postCache // posts by slug and their neighbours, per content version
 
