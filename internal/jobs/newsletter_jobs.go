@@ -2,11 +2,13 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/quirehq/quire/internal/store"
 )
@@ -98,6 +100,36 @@ func (in *Inserter) NewsletterBatches(ctx context.Context, tx *store.Store, jobs
 		return fmt.Errorf("jobs: enqueue newsletter batches: %w", err)
 	}
 	return nil
+}
+
+// RunningNewsletterBatches returns the batch jobs River shows running
+// since before startedBefore. A job that starts claims its batch at once,
+// so one whose batch still waits under the job's gen long after it started
+// was started by a process that died before the claim: River leaves it
+// "running" until its rescue, an hour later.
+func (in *Inserter) RunningNewsletterBatches(ctx context.Context, startedBefore time.Time) ([]NewsletterBatchJob, error) {
+	params := river.NewJobListParams().Kinds(KindNewsletterBatch).States(rivertype.JobStateRunning).First(500)
+	var out []NewsletterBatchJob
+	for {
+		res, err := in.client.JobList(ctx, params)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: list running newsletter batches: %w", err)
+		}
+		for _, j := range res.Jobs {
+			if j.AttemptedAt == nil || !j.AttemptedAt.Before(startedBefore) {
+				continue
+			}
+			var a newsletterBatchArgs
+			if err := json.Unmarshal(j.EncodedArgs, &a); err != nil {
+				return nil, fmt.Errorf("jobs: newsletter batch job %d: %w", j.ID, err)
+			}
+			out = append(out, a.NewsletterBatchJob)
+		}
+		if len(res.Jobs) < 500 || res.LastCursor == nil {
+			return out, nil
+		}
+		params = params.After(res.LastCursor)
+	}
 }
 
 type newsletterBatchWorker struct {

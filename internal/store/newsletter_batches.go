@@ -279,6 +279,20 @@ func (s *Store) ReclaimNewsletterBatch(ctx context.Context, issueID int64, batch
 	return n == 1, nil
 }
 
+// RequeueNewsletterBatch moves a waiting batch of gen gen to gen+1, due
+// now, so that only a job written for the new gen sends it (the job of gen
+// died before it could claim the batch). It reports whether it did.
+func (s *Store) RequeueNewsletterBatch(ctx context.Context, issueID int64, batch, gen int, now time.Time) (bool, error) {
+	res, err := s.conn.ExecContext(ctx, s.q(`UPDATE newsletter_batches SET gen = gen + 1, next_at = ?, updated_at = ?
+		WHERE issue_id = ? AND batch = ? AND gen = ? AND state = 'waiting'`),
+		now.Unix(), now.Unix(), issueID, batch, gen)
+	if err != nil {
+		return false, fmt.Errorf("store: requeue newsletter batch: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
 // NewsletterBatchCounts counts issue issueID's batches, and those not
 // done.
 func (s *Store) NewsletterBatchCounts(ctx context.Context, issueID int64) (total, unfinished int, err error) {

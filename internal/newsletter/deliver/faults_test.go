@@ -386,3 +386,36 @@ func TestBatchGoesOnAfterKillBetweenRuns(t *testing.T) {
 		t.Errorf("the batch at the end: %+v, want done under gen 1", b)
 	}
 }
+
+// TestOrphanedBatchJobIsReplaced: a process killed after River started a
+// batch's job but before the job claimed the batch leaves the batch
+// waiting, with no lease for the tick to take back, and the job "running"
+// until River's rescue an hour later. The tick gives such a batch a job of
+// its next gen, and the batch is sent once.
+func TestOrphanedBatchJobIsReplaced(t *testing.T) {
+	f := newFixture(t, fixtureOpts{tick: time.Second})
+	ctx := context.Background()
+	subs := f.subscribers(7) // one batch
+	is := f.send("Started, never claimed")
+	// Its job as the kill leaves it: started an hour ago by a process
+	// that is gone.
+	q := `UPDATE river_job SET state = 'running', attempt = 1, attempted_at = datetime('now', '-1 hour', 'subsec')
+		WHERE kind = 'newsletter_batch'`
+	if f.st.Engine() == "postgres" {
+		q = `UPDATE river_job SET state = 'running', attempt = 1, attempted_at = now() - interval '1 hour'
+			WHERE kind = 'newsletter_batch'`
+	}
+	if _, err := f.st.DB().ExecContext(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	f.waitIssue(is.ID)
+	got := byRecipient(f.smtp.Received())
+	for _, s := range subs {
+		if len(got[s.Email]) != 1 {
+			t.Errorf("%s got %d messages", s.Email, len(got[s.Email]))
+		}
+	}
+	if b, _ := f.st.NewsletterBatch(ctx, is.ID, 1); b.State != store.BatchDone || b.Gen != 1 {
+		t.Errorf("the batch: %+v, want done under gen 1", b)
+	}
+}
