@@ -18,7 +18,8 @@ const overdueAfter = 15 * time.Minute
 
 // Tick implements jobs.NewsletterEngine; it runs every few seconds on
 // whichever instance River gives it to. It takes back batches whose lease
-// ran out (their process died), rewrites the job of a batch left waiting
+// ran out (their process died), gives a new job to a waiting batch whose
+// job died before claiming it, rewrites the job of a batch left waiting
 // far past its time, starts scheduled issues that are due and the weekly
 // issue at its slot, and marks sent the issues whose batches are all
 // done. Each part goes on when another fails.
