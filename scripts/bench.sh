@@ -139,6 +139,7 @@ bench_site() {
   kill $qpid $spid; wait $qpid $spid 2>/dev/null || true
 }
 
+echo "uptime before: $(uptime)"
 echo "make bench: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk -t$THREADS -c$CONN -d$DUR, demo site of 200 posts, $("$nginx_bin" -v 2>&1 | sed 's/.*: //')"
 echo "Load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every column; compare within a row)"
 echo "Requests per second and p99 latency (ms). quire: no Accept-Encoding; quire_br: a browser's headers (Accept-Encoding: gzip, deflate, br, zstd);"
@@ -154,15 +155,15 @@ pgurl=$(scripts/pg.sh start "$pgdir")
 dburl() { echo "${pgurl/\/postgres\?/\/$1?}"; }
 psql -q "$pgurl" -c "CREATE DATABASE bench_read" -c "CREATE DATABASE bench_copy"
 bench_site postgres home+post --database-url "$(dburl bench_read)"
-echo "Load average after the pages: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "Load average after the pages: $(cut -d' ' -f1-3 /proc/loadavg); uptime: $(uptime)"
 echo
 echo "Bytes sent for each page:"
 cat "$tmp/sizes.txt"
 echo
 echo "CPU per request (go test -bench): a render afresh (RenderPost, RenderPostWith100Comments: without the page cache;"
-echo "...Cold: after a change of the content version, so that no cache holds any part of the page),"
+echo "...Cold: after each new comment; ...AfterPostChange: after any other change, so that only each comment's and widget's HTML is kept),"
 echo "and a page-cache hit through the whole handler serve runs, for a plain client and a browser (ServeCachedPost):"
-go test -run '^$' -bench 'Benchmark(RenderPost|ServePostCached|RenderPostWith100Comments|RenderPostWith100CommentsCold)$' -benchmem ./internal/web/ | grep -E '^Benchmark'
+go test -run '^$' -bench 'Benchmark(RenderPost|ServePostCached|RenderPostWith100Comments|RenderPostWith100CommentsCold|RenderPostWith100CommentsAfterPostChange)$' -benchmem ./internal/web/ | grep -E '^Benchmark'
 go test -run '^$' -bench 'BenchmarkServeCachedPost' -benchmem ./internal/server/ | grep -E '^Benchmark'
 echo
 echo "Comments (go test -bench): submissions with every local check on SQLite, and rendering one comment's text:"

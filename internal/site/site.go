@@ -167,10 +167,13 @@ type Site struct {
 	store     *store.Store
 	overrides Overrides
 
-	mu       sync.Mutex
-	version  int64
-	settings *Settings
-	secret   []byte // master key, loaded on first use
+	mu      sync.Mutex
+	version int64
+	// postsVersion is the store's PostsVersion the settings were read at:
+	// a change to comments alone moves the content version but keeps them.
+	postsVersion int64
+	settings     *Settings
+	secret       []byte // master key, loaded on first use
 }
 
 // New returns a Site reading from st, with flag/environment overrides.
@@ -186,6 +189,16 @@ func (s *Site) Current(ctx context.Context) (*Settings, int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.settings != nil && s.version == v {
+		return s.settings, v, nil
+	}
+	// Read before the settings, so they are never older than the number
+	// they are kept under.
+	pv, err := s.store.PostsVersion(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	if s.settings != nil && s.postsVersion == pv {
+		s.version = v
 		return s.settings, v, nil
 	}
 	stored, err := s.store.Settings(ctx)
@@ -210,7 +223,7 @@ func (s *Site) Current(ctx context.Context) (*Settings, int64, error) {
 		}
 		set.MailFrom = "quire@" + host
 	}
-	s.settings, s.version = &set, v
+	s.settings, s.version, s.postsVersion = &set, v, pv
 	return &set, v, nil
 }
 

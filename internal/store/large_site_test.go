@@ -154,3 +154,75 @@ func TestCountsKeptPerVersionStayExact(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestPostsVersionKeptAcrossComments: the posts version stays the same
+// across a change to comments alone and moves with any other change, made
+// here or by another process, though it is read once per content version.
+func TestPostsVersionKeptAcrossComments(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.New(t)
+	if err := s.WatchContentVersion(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	other := openAgain(t, s)
+	pv := func() int64 {
+		t.Helper()
+		v, err := s.PostsVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	p := newPost("Versioned")
+	if _, err := s.SavePost(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	before := pv()
+	c := &blog.Comment{PostID: p.ID, Status: blog.CommentApproved, AuthorName: "R", Content: "c", ContentHTML: "c"}
+	if err := s.CreateComment(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if got := pv(); got != before {
+		t.Fatalf("a comment moved the posts version: %d → %d", before, got)
+	}
+	// This process's post change: at once.
+	p.Title = "Versioned again"
+	if _, err := s.SavePost(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	after := pv()
+	if after == before {
+		t.Fatalf("a post change kept the posts version %d", after)
+	}
+	// Another process's: once its content version is seen (polled up to 1 s).
+	if err := other.BumpContentVersion(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(time.Second); pv() == after; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("another process's change kept the posts version %d", after)
+		}
+	}
+	// Inside a transaction: the transaction's own view.
+	err := s.InTx(ctx, func(tx *store.Store) error {
+		v0, err := tx.PostsVersion(ctx)
+		if err != nil {
+			return err
+		}
+		p.Title = "Versioned in a transaction"
+		if _, err := tx.SavePost(ctx, p); err != nil {
+			return err
+		}
+		v1, err := tx.PostsVersion(ctx)
+		if err != nil {
+			return err
+		}
+		if v1 != v0+1 {
+			t.Errorf("inside the transaction: posts version %d then %d", v0, v1)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

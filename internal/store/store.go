@@ -244,13 +244,17 @@ func (s *Store) bumpVersion(ctx context.Context, t queryer, q string) error {
 // PostsVersion returns a number that changes whenever anything but comments
 // changes (posts, pages, terms, media, users, settings): what is made from
 // those alone may be kept across a comment's change of the content
-// version. It asks the database.
+// version. It is read once per content version (a change of the posts
+// version moves the content version too); inside a transaction it is
+// always read.
 func (s *Store) PostsVersion(ctx context.Context) (int64, error) {
-	var v int64
-	if err := s.conn.QueryRowContext(ctx, "SELECT posts_version FROM site_state WHERE id = 1").Scan(&v); err != nil {
-		return 0, fmt.Errorf("store: posts version: %w", err)
-	}
-	return v, nil
+	return memoized(ctx, s, "posts_version", func() (int64, error) {
+		var v int64
+		if err := s.conn.QueryRowContext(ctx, "SELECT posts_version FROM site_state WHERE id = 1").Scan(&v); err != nil {
+			return 0, fmt.Errorf("store: posts version: %w", err)
+		}
+		return v, nil
+	})
 }
 
 // BumpContentVersion marks content as changed outside a store write (a theme

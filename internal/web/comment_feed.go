@@ -72,7 +72,7 @@ func (h *Handler) siteCommentFeed(w http.ResponseWriter, r *http.Request) {
 		cm := &list[i]
 		p, ok := posts[cm.PostID]
 		if !ok {
-			if p, err = h.postByID(ctx, ver, cm.PostID); err != nil {
+			if p, err = h.postByID(ctx, cm.PostID); err != nil {
 				h.fail(w, r, err)
 				return
 			}

@@ -159,7 +159,7 @@ func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, st *site.Sett
 		if !locked {
 			view.Share = share(st, p)
 		}
-		prev, next, err := h.adjacent(ctx, ver, p)
+		prev, next, err := h.adjacent(ctx, p)
 		if err != nil {
 			h.fail(w, r, err)
 			return

@@ -62,7 +62,7 @@ func (h *Handler) resolve(w http.ResponseWriter, r *http.Request) {
 	// When the path without them names no post, the whole path is tried.
 	if base, sfx, ok := postSuffix(segs); ok {
 		bref, bdate := blog.ParseDatePath(base)
-		p, err := h.lookup(r, ver, base, bdate && bref.Slug != "")
+		p, err := h.lookup(r, base, bdate && bref.Slug != "")
 		switch {
 		case err == nil:
 			canon := st.PostPath(p)
@@ -92,7 +92,7 @@ func (h *Handler) resolve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	p, err := h.lookup(r, ver, segs, isDate)
+	p, err := h.lookup(r, segs, isDate)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -141,10 +141,10 @@ func postSuffix(segs []string) ([]string, suffix, bool) {
 // lookup finds the post or page a path names by its last segment, as its
 // current slug or an old one, and checks readers may see it. A post is
 // found from a one-segment path or a dated one; a page from any path.
-func (h *Handler) lookup(r *http.Request, ver int64, segs []string, dated bool) (*blog.Post, error) {
+func (h *Handler) lookup(r *http.Request, segs []string, dated bool) (*blog.Post, error) {
 	ctx := r.Context()
 	slug := segs[len(segs)-1]
-	p, err := h.postBySlug(ctx, ver, slug)
+	p, err := h.postBySlug(ctx, slug)
 	if errors.Is(err, blog.ErrNotFound) {
 		p, err = h.Store.PostByOldSlug(ctx, slug)
 	}

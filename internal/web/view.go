@@ -542,7 +542,7 @@ func (h *Handler) recentComments(ctx context.Context, st *site.Settings, ver int
 		cm := &list[i]
 		p, ok := posts[cm.PostID]
 		if !ok {
-			if p, err = h.postByID(ctx, ver, cm.PostID); err != nil {
+			if p, err = h.postByID(ctx, cm.PostID); err != nil {
 				return nil, fmt.Errorf("web: recent comments: %w", err)
 			}
 			posts[cm.PostID] = p
