@@ -143,10 +143,52 @@ func waitSent(t *testing.T, st *store.Store, is *blog.Issue, limit time.Duration
 		}
 		if time.Now().After(deadline) {
 			c, _ := st.DeliveryCounts(context.Background(), is.ID)
+			logDeliveryState(t, st, is)
 			t.Fatalf("issue still %s after %s: %+v", cur.Status, limit, c)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// logDeliveryState logs issue is's batches (state, generation, lease) and
+// the newsletter's River jobs, to tell why a send stopped.
+func logDeliveryState(t *testing.T, st *store.Store, is *blog.Issue) {
+	t.Helper()
+	ctx := context.Background()
+	batches, err := st.NewsletterBatches(ctx, is.ID)
+	if err != nil {
+		t.Logf("batches: %v", err)
+	}
+	now := time.Now()
+	for _, b := range batches {
+		if b.State == store.BatchDone {
+			continue
+		}
+		t.Logf("batch %d: %s gen %d owner %q lease %s (in %.1f s) next_at %s retries %d",
+			b.Batch, b.State, b.Gen, b.Owner, b.LeaseUntil.Format(time.RFC3339Nano), b.LeaseUntil.Sub(now).Seconds(),
+			b.NextAt.Format(time.RFC3339), b.Retries)
+	}
+	rows, err := st.DB().QueryContext(ctx, `SELECT id, kind, state, attempt, CAST(args AS TEXT),
+		CAST(scheduled_at AS TEXT), COALESCE(CAST(attempted_at AS TEXT), '') FROM river_job
+		WHERE kind IN ('newsletter_batch', 'newsletter_tick') AND state <> 'completed' ORDER BY id`)
+	if err != nil {
+		t.Logf("river_job: %v", err)
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var attempt int
+		var kind, state, args, sched, attempted string
+		if err := rows.Scan(&id, &kind, &state, &attempt, &args, &sched, &attempted); err != nil {
+			t.Logf("river_job: %v", err)
+			return
+		}
+		t.Logf("job %d %s %s attempt %d args %s scheduled %s attempted %s", id, kind, state, attempt, args, sched, attempted)
+	}
+	var n int
+	_ = st.DB().QueryRowContext(ctx, "SELECT count(*) FROM river_job WHERE kind = 'newsletter_tick' AND state = 'completed'").Scan(&n)
+	t.Logf("%d newsletter_tick jobs completed", n)
 }
 
 // killWhenHalfway waits until the sink has between a tenth and 90% of the

@@ -192,7 +192,11 @@ type BatchRelease struct {
 	// it was already); Recovered clears it.
 	Failing   string
 	Recovered bool
-	Now       time.Time
+	// NextGen makes the batch wait under the next gen, for a job the
+	// caller writes in the same transaction: the job that ran it, should
+	// River ever run that again, then finds its gen gone.
+	NextGen bool
+	Now     time.Time
 }
 
 // ReleaseNewsletterBatch ends owner's lease of a batch as r says, and
@@ -206,6 +210,9 @@ func (s *Store) ReleaseNewsletterBatch(ctx context.Context, issueID int64, batch
 	args := []any{state, unix(r.NextAt), r.Now.Unix()}
 	if r.Retry {
 		sets = append(sets, "retries = retries + 1")
+	}
+	if r.NextGen && !r.Done {
+		sets = append(sets, "gen = gen + 1")
 	}
 	switch {
 	case r.Failing != "":
@@ -267,6 +274,20 @@ func (s *Store) ReclaimNewsletterBatch(ctx context.Context, issueID int64, batch
 		now.Unix(), now.Unix(), issueID, batch, gen, now.UnixMilli())
 	if err != nil {
 		return false, fmt.Errorf("store: reclaim newsletter batch: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// RequeueNewsletterBatch moves a waiting batch of gen gen to gen+1, due
+// now, so that only a job written for the new gen sends it (the job of gen
+// died before it could claim the batch). It reports whether it did.
+func (s *Store) RequeueNewsletterBatch(ctx context.Context, issueID int64, batch, gen int, now time.Time) (bool, error) {
+	res, err := s.conn.ExecContext(ctx, s.q(`UPDATE newsletter_batches SET gen = gen + 1, next_at = ?, updated_at = ?
+		WHERE issue_id = ? AND batch = ? AND gen = ? AND state = 'waiting'`),
+		now.Unix(), now.Unix(), issueID, batch, gen)
+	if err != nil {
+		return false, fmt.Errorf("store: requeue newsletter batch: %w", err)
 	}
 	n, _ := res.RowsAffected()
 	return n == 1, nil

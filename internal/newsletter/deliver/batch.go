@@ -48,8 +48,9 @@ type run struct {
 // lease. A batch that is done, of another generation, or held under a live
 // lease by another process is left alone (nil). When recipients are left
 // (4xx answers, a failing SMTP server, the run's time budget spent) it
-// gives the lease back and returns jobs.RetryLater, so the job runs again
-// later without counting an attempt.
+// gives the lease back under the batch's next generation and writes that
+// generation's job, due when the batch should go on, in the same
+// transaction; this job then ends.
 func (e *Engine) SendBatch(ctx context.Context, j jobs.NewsletterBatchJob) error {
 	e.init()
 	start := time.Now()
@@ -335,7 +336,7 @@ func (r *run) finish(ctx context.Context, res runResult, runErr error) error {
 		return runErr
 	}
 	rel := store.BatchRelease{Now: e.Now(), NextAt: e.Now()}
-	var after error
+	var wait time.Duration // before the next run, on the real clock
 	r.mu.Lock()
 	failure, accepted := r.failure, r.accepted
 	r.mu.Unlock()
@@ -346,41 +347,53 @@ func (r *run) finish(ctx context.Context, res runResult, runErr error) error {
 	}
 	switch {
 	case runErr != nil:
-		// A database error: River retries the job with its backoff; the
-		// lease goes back now so that retry can take it.
+		// A database error: River retries the job with its backoff (and
+		// counts the attempt); the lease goes back now so that retry can
+		// take it.
 		rel.NextAt = rel.Now
 	case failure != nil:
 		d := e.RetryDelay(retries)
-		rel.Retry, rel.Failing, rel.NextAt = true, failure.Error(), rel.Now.Add(d)
-		after = jobs.RetryLater(d)
+		rel.Retry, rel.Failing, rel.NextAt, wait = true, failure.Error(), rel.Now.Add(d), d
 		e.Logger.WarnContext(ctx, "newsletter: the SMTP server is failing; the batch waits", "issue", j.IssueID, "batch", j.Batch,
 			"retry_in", d, "err", failure)
 	case res.stopped > 0:
 		// The run's budget is spent (or the process is stopping): go on
 		// in the next run.
-		after = jobs.RetryLater(0)
 		rel.Recovered = accepted
 	case res.retry > 0:
 		d := e.RetryDelay(retries)
-		rel.Retry, rel.NextAt, rel.Recovered = true, rel.Now.Add(d), accepted
-		after = jobs.RetryLater(d)
+		rel.Retry, rel.NextAt, rel.Recovered, wait = true, rel.Now.Add(d), accepted, d
 	default:
 		rel.Done = true
 	}
-	if ok, err := e.Store.ReleaseNewsletterBatch(ctx, j.IssueID, j.Batch, j.Gen, e.owner, rel); err != nil {
-		return errors.Join(runErr, err)
-	} else if !ok {
-		return runErr // taken back meanwhile: its new job goes on
-	}
-	if runErr != nil {
-		return runErr
-	}
-	if rel.Done {
-		if err := e.finishIssue(ctx, j.IssueID); err != nil {
+	// A batch with more to send waits under its next generation, with
+	// that generation's job written in the same transaction, and this job
+	// ends. Were this job snoozed instead, a process killed after the
+	// release but before River recorded the snooze would leave the batch
+	// waiting for a job stuck "running" until River's rescue, an hour
+	// later, with nothing for the tick to take back.
+	rel.NextGen = runErr == nil && !rel.Done
+	var held bool
+	err := e.Store.InTx(ctx, func(tx *store.Store) error {
+		ok, err := tx.ReleaseNewsletterBatch(ctx, j.IssueID, j.Batch, j.Gen, e.owner, rel)
+		if err != nil || !ok || !rel.NextGen {
+			held = ok
 			return err
 		}
+		held = true
+		return e.Jobs.NewsletterBatches(ctx, tx, jobs.NewsletterBatchJob{IssueID: j.IssueID, Batch: j.Batch, Gen: j.Gen + 1, At: time.Now().Add(wait)})
+	})
+	switch {
+	case err != nil:
+		return errors.Join(runErr, fmt.Errorf("deliver: release batch %d of issue %d: %w", j.Batch, j.IssueID, err))
+	case !held:
+		return runErr // taken back meanwhile: its new job goes on
+	case runErr != nil:
+		return runErr
+	case rel.Done:
+		return e.finishIssue(ctx, j.IssueID)
 	}
-	return after
+	return nil
 }
 
 func isConflict(err error) bool { return errors.Is(err, blog.ErrConflict) }

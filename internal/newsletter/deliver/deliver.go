@@ -102,9 +102,11 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// BatchJobs writes batch jobs in a transaction; *jobs.Inserter is one.
+// BatchJobs writes batch jobs in a transaction, and lists those running
+// since before a time; *jobs.Inserter is one.
 type BatchJobs interface {
 	NewsletterBatches(ctx context.Context, tx *store.Store, jobs ...jobs.NewsletterBatchJob) error
+	RunningNewsletterBatches(ctx context.Context, startedBefore time.Time) ([]jobs.NewsletterBatchJob, error)
 }
 
 // limiter is what a sender may offer to follow the connections setting

@@ -10,7 +10,10 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"github.com/quirehq/quire/internal/app/apptest"
 	"github.com/quirehq/quire/internal/blog"
+	"github.com/quirehq/quire/internal/jobs"
+	"github.com/quirehq/quire/internal/newsletter/deliver"
 	"github.com/quirehq/quire/internal/site"
 	"github.com/quirehq/quire/internal/store"
 )
@@ -270,5 +273,149 @@ func TestDeadProcessBatchIsTakenBack(t *testing.T) {
 	}
 	if is2, _ := f.st.Issue(ctx, is.ID); is2.Status != blog.IssueSending {
 		t.Errorf("issue %s while a batch is still out", is2.Status)
+	}
+}
+
+// TestTickRunsAfterItsProcessDied: a process killed while its periodic
+// tick was running leaves that tick's job "running" in River's table for
+// the hour River waits before rescuing it. The tick must go on all the
+// same in the process started next, so a batch whose lease ran out (its
+// sender died too) is taken back and sent within the tick's interval, not
+// after that hour.
+func TestTickRunsAfterItsProcessDied(t *testing.T) {
+	const tick = time.Second
+	f := newFixture(t, fixtureOpts{tick: tick})
+	ctx := context.Background()
+
+	// The process that dies: it ran one tick (at its start), and its job
+	// is left as a kill leaves it, "running" with no one to finish it.
+	dead := apptest.New(t, f.st, apptest.Options{NewsletterTick: time.Hour})
+	dead.StartQueue()
+	waitFor(t, "the dead process's first tick", func() bool {
+		js := dead.Jobs(jobs.KindNewsletterTick)
+		return len(js) > 0 && js[0].State == "completed"
+	})
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := dead.App.Stop(sctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"DELETE FROM river_job WHERE kind = 'newsletter_tick' AND state <> 'completed'",
+		`UPDATE river_job SET state = 'running', finalized_at = NULL
+			WHERE id = (SELECT min(id) FROM river_job WHERE kind = 'newsletter_tick')`,
+	} {
+		if _, err := f.st.DB().ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+
+	// Its batch: claimed, one message in doubt, the lease run out.
+	subs := f.subscribers(14) // batches 1 (0…6) and 2 (7…13)
+	is := f.send("After the crash")
+	now := time.Now()
+	if ok, err := f.st.ClaimNewsletterBatch(ctx, is.ID, 1, 0, "dead:1", now.Add(-time.Second), now); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if ok, err := f.st.StartDelivery(ctx, is.ID, subs[0].ID, 1, 0, "dead:1", "x@y", now); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+
+	// The process started next: its ticks take the batch back.
+	f.waitIssue(is.ID)
+	b1, _ := f.st.NewsletterBatch(ctx, is.ID, 1)
+	if b1.Gen != 1 || b1.State != store.BatchDone {
+		t.Errorf("the dead process's batch: %+v, want done under gen 1", b1)
+	}
+	got := byRecipient(f.smtp.Received())
+	for _, s := range subs {
+		if len(got[s.Email]) != 1 {
+			t.Errorf("%s got %d messages", s.Email, len(got[s.Email]))
+		}
+	}
+	waitFor(t, "a tick of the live process to complete", func() bool {
+		for _, j := range f.as.Jobs(jobs.KindNewsletterTick) {
+			if j.State == "completed" {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// TestBatchGoesOnAfterKillBetweenRuns: a run that stops with messages
+// left (its time budget spent) gives the batch back under the next
+// generation and writes that generation's job in the same transaction. A
+// process killed before River recorded the end of the run leaves the
+// run's own job "running" for River's hour; the batch does not depend on
+// it, and nothing is sent twice.
+func TestBatchGoesOnAfterKillBetweenRuns(t *testing.T) {
+	// A budget spent before the first message: the run stops at once.
+	f := newFixture(t, fixtureOpts{delivery: deliver.Options{RunBudget: time.Nanosecond}})
+	ctx := context.Background()
+	subs := f.subscribers(7) // one batch
+	is := f.send("One run at a time")
+	if err := f.e.SendBatch(ctx, jobs.NewsletterBatchJob{IssueID: is.ID, Batch: 1, Gen: 0}); err != nil {
+		t.Fatalf("a run that stopped with messages left: %v, want nil (its next run is a job of its own)", err)
+	}
+	b, _ := f.st.NewsletterBatch(ctx, is.ID, 1)
+	if b.State != store.BatchWaiting || b.Gen != 1 || b.Owner != "" {
+		t.Errorf("the batch after the run: %+v, want waiting under gen 1", b)
+	}
+	var gens []float64
+	for _, j := range f.as.Jobs(jobs.KindNewsletterBatch) {
+		gens = append(gens, j.Args["gen"].(float64))
+	}
+	if len(gens) != 2 || gens[0] != 0 || gens[1] != 1 {
+		t.Fatalf("batch jobs by gen: %v, want the first run's and one of gen 1", gens)
+	}
+	// The first run's job, as a kill leaves it.
+	if _, err := f.st.DB().ExecContext(ctx, `UPDATE river_job SET state = 'running'
+		WHERE id = (SELECT min(id) FROM river_job WHERE kind = 'newsletter_batch')`); err != nil {
+		t.Fatal(err)
+	}
+	f.e.RunBudget = deliver.DefaultRunBudget
+	f.waitIssue(is.ID)
+	got := byRecipient(f.smtp.Received())
+	for _, s := range subs {
+		if len(got[s.Email]) != 1 {
+			t.Errorf("%s got %d messages", s.Email, len(got[s.Email]))
+		}
+	}
+	if b, _ = f.st.NewsletterBatch(ctx, is.ID, 1); b.State != store.BatchDone || b.Gen != 1 {
+		t.Errorf("the batch at the end: %+v, want done under gen 1", b)
+	}
+}
+
+// TestOrphanedBatchJobIsReplaced: a process killed after River started a
+// batch's job but before the job claimed the batch leaves the batch
+// waiting, with no lease for the tick to take back, and the job "running"
+// until River's rescue an hour later. The tick gives such a batch a job of
+// its next gen, and the batch is sent once.
+func TestOrphanedBatchJobIsReplaced(t *testing.T) {
+	f := newFixture(t, fixtureOpts{tick: time.Second})
+	ctx := context.Background()
+	subs := f.subscribers(7) // one batch
+	is := f.send("Started, never claimed")
+	// Its job as the kill leaves it: started an hour ago by a process
+	// that is gone.
+	q := `UPDATE river_job SET state = 'running', attempt = 1, attempted_at = datetime('now', '-1 hour', 'subsec')
+		WHERE kind = 'newsletter_batch'`
+	if f.st.Engine() == "postgres" {
+		q = `UPDATE river_job SET state = 'running', attempt = 1, attempted_at = now() - interval '1 hour'
+			WHERE kind = 'newsletter_batch'`
+	}
+	if _, err := f.st.DB().ExecContext(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	f.waitIssue(is.ID)
+	got := byRecipient(f.smtp.Received())
+	for _, s := range subs {
+		if len(got[s.Email]) != 1 {
+			t.Errorf("%s got %d messages", s.Email, len(got[s.Email]))
+		}
+	}
+	if b, _ := f.st.NewsletterBatch(ctx, is.ID, 1); b.State != store.BatchDone || b.Gen != 1 {
+		t.Errorf("the batch: %+v, want done under gen 1", b)
 	}
 }

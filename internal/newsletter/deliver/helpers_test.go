@@ -48,6 +48,8 @@ type fixtureOpts struct {
 	now      func() time.Time
 	delivery deliver.Options
 	settings map[string]string
+	// tick is the periodic tick's interval (0: off, tests call Tick).
+	tick time.Duration
 }
 
 func newFixture(t *testing.T, o fixtureOpts) *fixture {
@@ -89,7 +91,7 @@ func newFixture(t *testing.T, o fixtureOpts) *fixture {
 	if d.RetryDelay == nil {
 		d.RetryDelay = func(int) time.Duration { return 20 * time.Millisecond }
 	}
-	f.as = apptest.New(t, st, apptest.Options{Overrides: site.Overrides{BaseURL: o.base}, Now: o.now, Bulk: f.pool, Delivery: d})
+	f.as = apptest.New(t, st, apptest.Options{Overrides: site.Overrides{BaseURL: o.base}, Now: o.now, Bulk: f.pool, Delivery: d, NewsletterTick: o.tick})
 	f.n, f.e = f.as.App.Newsletter, f.as.App.Delivery
 	if f.e == nil {
 		t.Fatal("app.New wired no delivery engine")

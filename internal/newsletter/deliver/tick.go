@@ -18,7 +18,8 @@ const overdueAfter = 15 * time.Minute
 
 // Tick implements jobs.NewsletterEngine; it runs every few seconds on
 // whichever instance River gives it to. It takes back batches whose lease
-// ran out (their process died), rewrites the job of a batch left waiting
+// ran out (their process died), gives a new job to a waiting batch whose
+// job died before claiming it, rewrites the job of a batch left waiting
 // far past its time, starts scheduled issues that are due and the weekly
 // issue at its slot, and marks sent the issues whose batches are all
 // done. Each part goes on when another fails.
@@ -53,6 +54,7 @@ func (e *Engine) reclaim(ctx context.Context) error {
 		e.Logger.InfoContext(ctx, "newsletter: took back a batch whose process stopped renewing its lease",
 			"issue", b.IssueID, "batch", b.Batch, "owner", b.Owner)
 	}
+	errs = append(errs, e.requeueOrphans(ctx, now))
 	overdue, err := e.Store.OverdueNewsletterBatches(ctx, now.Add(-overdueAfter), 50)
 	if err != nil {
 		return errors.Join(append(errs, fmt.Errorf("deliver: %w", err))...)
@@ -66,6 +68,40 @@ func (e *Engine) reclaim(ctx context.Context) error {
 		})
 		if err != nil {
 			errs = append(errs, fmt.Errorf("deliver: batch %d of issue %d: %w", b.Batch, b.IssueID, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// requeueOrphans gives a new job to each waiting batch whose job River
+// shows running for longer than a lease while the batch still waits under
+// the job's gen: that job was started by a process killed before it could
+// claim the batch, so there is no lease for reclaim to find, and River
+// would leave it "running" for an hour. The batch waits again under its
+// next gen with a job written for it in the same transaction; the old job,
+// should it be alive after all, finds its gen gone and does nothing.
+func (e *Engine) requeueOrphans(ctx context.Context, now time.Time) error {
+	running, err := e.Jobs.RunningNewsletterBatches(ctx, now.Add(-e.LeaseTTL))
+	if err != nil {
+		return fmt.Errorf("deliver: %w", err)
+	}
+	var errs []error
+	for _, j := range running {
+		var ok bool
+		err := e.Store.InTx(ctx, func(tx *store.Store) error {
+			var err error
+			if ok, err = tx.RequeueNewsletterBatch(ctx, j.IssueID, j.Batch, j.Gen, now); err != nil || !ok {
+				return err
+			}
+			return e.Jobs.NewsletterBatches(ctx, tx, jobs.NewsletterBatchJob{IssueID: j.IssueID, Batch: j.Batch, Gen: j.Gen + 1})
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("deliver: requeue batch %d of issue %d: %w", j.Batch, j.IssueID, err))
+			continue
+		}
+		if ok {
+			e.Logger.InfoContext(ctx, "newsletter: gave a new job to a batch whose job's process stopped before claiming it",
+				"issue", j.IssueID, "batch", j.Batch, "gen", j.Gen+1)
 		}
 	}
 	return errors.Join(errs...)
