@@ -110,7 +110,8 @@ func (s *Service) ListHeaders(ctx context.Context, set *site.Settings, id, issue
 }
 
 // ListID returns the List-Id of the site's newsletter (RFC 2919):
-// "Title weekly tip" <newsletter.HOST>.
+// "Title weekly tip" <newsletter.HOST>, or "Title" <newsletter.HOST> when
+// the title names a tip already ("The Weekly Sales Tip").
 func ListID(set *site.Settings) string {
 	host := "localhost"
 	if u, err := url.Parse(set.BaseURL); err == nil && u.Hostname() != "" {
@@ -126,5 +127,8 @@ func ListID(set *site.Settings) string {
 	if name = strings.TrimSpace(name); name == "" {
 		return id
 	}
-	return `"` + name + ` weekly tip" ` + id
+	if f := strings.Fields(strings.ToLower(name)); f[len(f)-1] != "tip" && f[len(f)-1] != "tips" {
+		name += " weekly tip" // a title that names a tip already is the list's name
+	}
+	return `"` + name + `" ` + id
 }
