@@ -55,7 +55,7 @@ func (h *Handler) importRun(w http.ResponseWriter, r *http.Request, u *blog.User
 
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
-	io.WriteString(w, strings.ReplaceAll(importHead, "/admin/", site.PathFor(r, "/admin/")))
+	fmt.Fprintf(w, importHead, site.RequestPrefix(r))
 	_ = rc.Flush()
 	last := ""
 	progress := func(p wpimport.Progress) {
@@ -91,22 +91,23 @@ func (h *Handler) importRun(w http.ResponseWriter, r *http.Request, u *blog.User
 		_ = sum.Write(&b)
 		io.WriteString(w, `<h2>Summary</h2>`+"\n<pre class=\"summary\">"+html.EscapeString(b.String())+"</pre>\n")
 	}
-	io.WriteString(w, strings.ReplaceAll(importFoot, "/admin/", site.PathFor(r, "/admin/")))
+	fmt.Fprintf(w, importFoot, site.RequestPrefix(r))
 }
 
 // importHead and importFoot frame the import's progress page, written as
-// it runs; their /admin/ paths get the site's path prefix when written.
+// it runs: formats whose one argument is the site's path prefix (escaped,
+// "" at the root).
 const importHead = `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Importing – Quire</title><link rel="stylesheet" href="/admin/admin.css"></head>
+<title>Importing – Quire</title><link rel="stylesheet" href="%[1]s/admin/admin.css"></head>
 <body><main id="main">
 <h1>Import from WordPress</h1>
 <h2>Progress</h2>
 <ol class="progress" aria-live="polite">
 `
 
-const importFoot = `<p><a href="/admin/">Back to the dashboard</a> · <a href="/admin/import/">Import another file</a></p>
+const importFoot = `<p><a href="%[1]s/admin/">Back to the dashboard</a> · <a href="%[1]s/admin/import/">Import another file</a></p>
 </main></body></html>
 `
 

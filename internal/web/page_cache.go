@@ -161,7 +161,7 @@ func (h *Handler) ServeCached(w http.ResponseWriter, r *http.Request) bool {
 	if !h.pageCacheable(r) {
 		return false
 	}
-	key := pageKey{r.URL.Path, r.URL.RawQuery}
+	key := pageKey{r.URL.EscapedPath(), r.URL.RawQuery}
 	if h.pages.lookup(key) == nil {
 		return false
 	}
@@ -184,7 +184,10 @@ func (h *Handler) cached(next http.HandlerFunc) http.HandlerFunc {
 			next(w, r)
 			return
 		}
-		key := pageKey{site.PathFor(r, r.URL.Path), r.URL.RawQuery} // the path as asked, prefix included, as ServeCached sees it
+		// The path as the client sent it, escaped and with the site's prefix
+		// (which site.RequestPrefix keeps escaped), as ServeCached sees it
+		// before the prefix is taken off.
+		key := pageKey{site.RequestPrefix(r) + r.URL.EscapedPath(), r.URL.RawQuery}
 		e, ver, err := h.currentPage(r.Context(), key)
 		if err != nil {
 			next(w, r) // the handler answers the failure
